@@ -1,0 +1,16 @@
+"""What the parser needs to know about the installation it runs in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rules.directory import Directory
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    directory: Directory
+    #: Our own addresses (lower case): mail from them is our own coming back.
+    own_addresses: frozenset[str] = field(default_factory=frozenset)
+    #: Prefix of ticket references, as in 3975-2026-00042.
+    reference_prefix: str = "3975"
