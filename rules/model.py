@@ -43,7 +43,7 @@ class Entry(Strict):
 
 
 class FieldCondition(Strict):
-    """One test on a fiche field (`category`, `service_id`, `service.kind`, `reporter_domain`...)."""
+    """One test on a fiche field: `category`, `service_id`, `service.kind`, `reporter_domain`..."""
 
     field: str
     equals: str | None = None
@@ -53,9 +53,10 @@ class FieldCondition(Strict):
 
     @model_validator(mode="after")
     def _one_operator(self) -> FieldCondition:
-        given = [op for op in ("equals", "in_", "contains", "regex") if getattr(self, op) is not None]
+        operators = ("equals", "in_", "contains", "regex")
+        given = [op for op in operators if getattr(self, op) is not None]
         if len(given) != 1:
-            raise ValueError("une condition porte un seul opérateur : equals, in, contains ou regex")
+            raise ValueError("one condition takes exactly one of: equals, in, contains, regex")
         if self.regex is not None:
             try:
                 re.compile(self.regex)

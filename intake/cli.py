@@ -1,0 +1,77 @@
+"""The `intake` command."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from intake.config import Settings, find_config, load_settings
+from intake.errors import IntakeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_option(func: F) -> F:
+    """Every command takes --config, so it can be given after the command name too."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="intake.yaml to use (default: $INTAKE_CONFIG, ./intake.yaml, ./config/intake.yaml).",
+    )(func)
+
+
+def settings_from(config_path: Path | None) -> Settings:
+    ctx = click.get_current_context()
+    path = config_path or (ctx.obj or {}).get("config_path")
+    return load_settings(find_config(path))
+
+
+class Group(click.Group):
+    """Turns our own errors into a clear message and exit status 2, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IntakeError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@config_option
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+    """Fiches de signalement du 39 75: mailbox -> tickets -> validation -> forwarding.
+
+    \b
+    Example:
+      intake --config config/intake.yaml run --once
+    """
+    ctx.obj = {"config_path": config_path}
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _register() -> None:
+    from intake.commands import demo, parse, run, tickets
+
+    for command in (run.run, parse.parse, demo.demo, tickets.tickets):
+        main.add_command(command)
+
+
+_register()

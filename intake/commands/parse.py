@@ -1,0 +1,53 @@
+"""`intake parse FILE.eml`: classify one email without touching the database or sending."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from intake.cli import config_option, emit_json, settings_from
+from intake.runtime import make_parse_context
+from parsers import classify
+from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
+from rules.loader import load_rules
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@config_option
+def parse(file: Path, as_json: bool, config_path: Path | None) -> None:
+    """Show what intake makes of one raw email (.eml).
+
+    Exit status: 0 for a fiche, an ignored mail or a reply, 1 for an invalid fiche,
+    2 for a usage error.
+
+    \b
+    Example:
+      intake parse fiche.eml --json
+    """
+    settings = settings_from(config_path)
+    ctx = make_parse_context(settings, load_rules(settings.path(settings.rules)))
+    result = classify(file.read_bytes(), ctx)
+    if as_json:
+        emit_json(result.model_dump(mode="json", exclude={"partial"}))
+    else:
+        click.echo(describe(result))
+    sys.exit(1 if isinstance(result, InvalidResult) else 0)
+
+
+def describe(result: FicheResult | InvalidResult | IgnoredResult | ReplyResult) -> str:
+    if isinstance(result, FicheResult):
+        lines = [f"{len(result.fiches)} fiche(s)"]
+        for fiche in result.fiches:
+            lines.append("")
+            lines += [f"  {k}: {v}" for k, v in fiche.model_dump(mode="json").items() if v]
+        lines += [f"warning: {w.field}: {w.message}" for w in result.warnings]
+        return "\n".join(lines)
+    if isinstance(result, InvalidResult):
+        return "invalid:\n" + "\n".join(f"  {e.field or '-'}: {e.message}" for e in result.errors)
+    if isinstance(result, IgnoredResult):
+        return f"ignored ({result.reason})"
+    return f"reply to {result.ref}: decision={result.decision}\n{result.comment or ''}".rstrip()

@@ -1,0 +1,60 @@
+"""`intake run`: the worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from intake.cli import config_option, settings_from
+from intake.report import table
+from intake.runtime import build_runtime
+from intake.sources import open_source
+from intake.worker import RunReport, Worker, run_once
+from outbox.senders import open_sender
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Process all waiting mail, deliver the outbox, exit.")
+@config_option
+def run(once: bool, config_path: Path | None) -> None:
+    """Read the mailbox, make tickets, send acknowledgements and requests.
+
+    Without --once, keeps running: waits for new mail with IMAP IDLE when the server
+    offers it, else polls every `poll_seconds`. SIGTERM stops it after the current message.
+
+    \b
+    Example:
+      INTAKE_IMAP_PASSWORD=... intake --config /etc/intake/intake.yaml run
+    """
+    settings = settings_from(config_path)
+    rt = build_runtime(settings)
+    sender = open_sender(settings.outbox, settings.base_dir)
+    source = open_source(settings)
+    try:
+        if once:
+            click.echo(
+                summary(rt.store.path, source.label, sender.label, run_once(rt, source, sender))
+            )
+        else:
+            Worker(rt, source, sender).run()
+    finally:
+        source.close()
+        rt.close()
+
+
+def summary(database: Path, source: str, outbox: str, report: RunReport) -> str:
+    lines = [f"{len(report.outcomes)} message(s) read from {source}"]
+    if report.outcomes:
+        rows = [(o.kind, " ".join(o.refs) or "-", o.message_id or "-") for o in report.outcomes]
+        lines += ["", table(["RESULT", "TICKETS", "MESSAGE-ID"], rows)]
+    lines.append("")
+    lines.append(f"{len(report.deliveries)} mail(s) sent through {outbox}")
+    if report.deliveries:
+        rows = [
+            (d.ref or "-", ", ".join(d.recipients), d.where or f"NOT SENT: {d.error}")
+            for d in report.deliveries
+        ]
+        lines += ["", table(["TICKET", "TO", "DELIVERED TO"], rows)]
+    lines.append(f"\ndatabase: {database}")
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""`intake.yaml`: where mail comes from and goes to, where the database and rules live."""
+
+from __future__ import annotations
+
+import os
+from email.utils import parseaddr
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from intake.errors import ConfigError
+
+#: Where a command looks for its configuration when --config is not given.
+DEFAULT_LOCATIONS = (Path("intake.yaml"), Path("config/intake.yaml"))
+CONFIG_ENV = "INTAKE_CONFIG"
+
+
+class Settings(BaseModel):
+    """The worker's settings. Relative paths are relative to the configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mailbox: str = Field(description="imap://user@host:port/FOLDER, imaps://..., or maildir://path")
+    outbox: str = Field(description="smtp://host:port, smtps://..., or dir://path")
+    database: Path
+    rules: Path = Path("rules.yaml")
+    templates: Path = Path("templates/fr")
+    sender: str = Field(description="Display name and address our mails come from")
+    poll_seconds: int = Field(default=60, ge=1)
+    processed_folder: str = "Traités"
+    #: Where the file was read from; the base of every relative path above.
+    base_dir: Path = Path(".")
+
+    @field_validator("sender")
+    @classmethod
+    def _sender_has_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("attendu : 'Nom <adresse@domaine.fr>'")
+        return value
+
+    @field_validator("mailbox")
+    @classmethod
+    def _known_mailbox_scheme(cls, value: str) -> str:
+        if not value.startswith(("imap://", "imaps://", "maildir://")):
+            raise ValueError("use imap://user@host:port/FOLDER, imaps://... or maildir://PATH")
+        return value
+
+    @field_validator("outbox")
+    @classmethod
+    def _known_outbox_scheme(cls, value: str) -> str:
+        if not value.startswith(("smtp://", "smtps://", "dir://")):
+            raise ValueError("use smtp://host:port, smtps://host:port or dir://PATH")
+        return value
+
+    def path(self, value: Path | str) -> Path:
+        """`value` resolved against the configuration file's folder."""
+        return self.base_dir / Path(value)
+
+    @property
+    def sender_address(self) -> str:
+        return parseaddr(self.sender)[1].lower()
+
+
+def find_config(explicit: Path | None) -> Path:
+    """The configuration file to use: --config, then $INTAKE_CONFIG, then the usual places."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    for candidate in DEFAULT_LOCATIONS:
+        if candidate.exists():
+            return candidate
+    raise ConfigError(
+        "no configuration found: pass --config FILE, set INTAKE_CONFIG, "
+        "or run from a folder holding intake.yaml or config/intake.yaml"
+    )
+
+
+def load_settings(path: Path) -> Settings:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings (mailbox:, outbox:, ...)")
+    try:
+        return Settings.model_validate({**data, "base_dir": path.parent})
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(problems) from exc

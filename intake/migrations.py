@@ -1,0 +1,121 @@
+"""The database schema, as named migrations recorded in the database itself."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("intake")
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    # Every received email, stored before it is parsed: nothing is lost if parsing fails.
+    db.table("messages").create(
+        {
+            "id": int,
+            "message_id": str,
+            "sha256": str,
+            "source": str,
+            "source_uid": str,
+            "uidvalidity": int,
+            "received_at": str,
+            "sender": str,
+            "subject": str,
+            "size": int,
+            "raw": bytes,
+            "status": str,  # received -> processed | quarantined
+            "kind": str,  # fiche, invalid, ignored, reply
+            "error": str,
+            "processed_at": str,
+        },
+        pk="id",
+        not_null={"message_id", "sha256", "received_at", "status"},
+    )
+    db.table("messages").create_index(["message_id", "sha256"], unique=True)
+    db.table("messages").create_index(["status"])
+
+    db.table("tickets").create(
+        {
+            "id": int,
+            "ref": str,
+            "year": int,
+            "seq": int,
+            "status": str,
+            "message_row": int,
+            "fiche_index": int,
+            "service": str,
+            "service_id": str,
+            "reporter_name": str,
+            "reporter_email": str,
+            "call_date": str,
+            "call_time": str,
+            "category": str,
+            "agent_3975": str,
+            "caller_request": str,
+            "expected_service": str,
+            "wrong_information": str,
+            "description": str,
+            "follow_up": str,
+            "source": str,
+            "errors": str,  # JSON list of {field, message} for an invalid fiche
+            "warnings": str,  # JSON list of {field, message}
+            "rule_id": str,
+            "rules_version": str,
+            "approvers": str,  # JSON list of addresses
+            "recipients": str,  # JSON list of addresses
+            "redactions": str,  # JSON {address: [hidden fields]}
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("message_row", "messages", "id")],
+        not_null={"ref", "year", "seq", "status", "message_row", "fiche_index", "created_at"},
+    )
+    db.table("tickets").create_index(["ref"], unique=True)
+    db.table("tickets").create_index(["year", "seq"], unique=True)
+    # One ticket per fiche of a message: processing a message twice cannot duplicate it.
+    db.table("tickets").create_index(["message_row", "fiche_index"], unique=True)
+    db.table("tickets").create_index(["status"])
+
+    db.table("events").create(
+        {
+            "id": int,
+            "at": str,
+            "ticket_id": int,
+            "message_row": int,
+            "actor": str,
+            "kind": str,
+            "detail": str,  # JSON
+        },
+        pk="id",
+        foreign_keys=[("ticket_id", "tickets", "id"), ("message_row", "messages", "id")],
+        not_null={"at", "actor", "kind"},
+    )
+    db.table("events").create_index(["ticket_id"])
+
+    db.table("outbox").create(
+        {
+            "id": int,
+            "ticket_id": int,
+            "message_row": int,
+            "template": str,
+            "recipients": str,  # JSON list
+            "subject": str,
+            "message_id": str,
+            "raw": bytes,
+            "status": str,  # pending -> sent | failed
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "delivered_to": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("ticket_id", "tickets", "id"), ("message_row", "messages", "id")],
+        not_null={"template", "recipients", "message_id", "raw", "status", "created_at"},
+        defaults={"attempts": 0},
+    )
+    db.table("outbox").create_index(["message_id"], unique=True)
+    db.table("outbox").create_index(["status", "next_attempt_at"])

@@ -1,0 +1,91 @@
+"""The path of one message: store raw -> classify -> decide and commit -> acknowledge the source."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+
+from intake.handlers import handle_fiches, handle_ignored, handle_invalid, handle_reply
+from intake.headers import read_info
+from intake.runtime import Runtime
+from intake.sources.base import Source, SourceMessage
+from parsers import classify
+from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    row: int
+    message_id: str
+    #: fiche, invalid, ignored, reply; `quarantined` when something failed; `duplicate`
+    #: when the message had already been handled (a replay, or a crash before the move).
+    kind: str
+    refs: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> Outcome:
+    info = read_info(message.raw)
+    row, status = rt.store.save_raw(
+        {
+            "message_id": info.message_id,
+            "sha256": info.sha256,
+            "source": source_label,
+            "source_uid": message.uid,
+            "uidvalidity": message.uidvalidity,
+            "received_at": rt.now_iso(),
+            "sender": info.sender,
+            "subject": info.subject,
+            "size": info.size,
+            "raw": message.raw,
+        }
+    )
+    if status != "received":
+        return Outcome(row, info.message_id, "duplicate")
+    try:
+        result = classify(message.raw, rt.parse_context)
+        if isinstance(result, FicheResult):
+            refs = handle_fiches(rt, info, row, result)
+        elif isinstance(result, InvalidResult):
+            refs = handle_invalid(rt, info, row, result)
+        elif isinstance(result, IgnoredResult):
+            refs = handle_ignored(rt, info, row, result)
+        elif isinstance(result, ReplyResult):
+            refs = handle_reply(rt, info, row, result)
+    except Exception as exc:  # one bad message must never stop the worker
+        return _quarantine(rt, row, info.message_id, exc)
+    log.info("message %s: %s %s", info.message_id or row, result.kind, " ".join(refs))
+    return Outcome(row, info.message_id, result.kind, refs)
+
+
+def _quarantine(rt: Runtime, row: int, message_id: str, exc: Exception) -> Outcome:
+    reason = f"{type(exc).__name__}: {exc}"
+    log.error("message %s quarantined: %s", message_id or row, reason)
+    with rt.store.transaction():
+        rt.store.mark_message(
+            row,
+            status="quarantined",
+            error=reason + "\n" + "".join(traceback.format_exception(exc))[-4000:],
+            processed_at=rt.now_iso(),
+        )
+        rt.store.add_event(
+            at=rt.now_iso(),
+            actor="system",
+            kind="message_quarantined",
+            message_row=row,
+            reason=reason,
+        )
+    return Outcome(row, message_id, "quarantined", error=reason)
+
+
+def process_source(rt: Runtime, source: Source) -> list[Outcome]:
+    """Every waiting message; each is moved out of the inbox only after its commit."""
+    outcomes = []
+    for message in source.fetch():
+        outcome = process_message(rt, message, source.label)
+        source.ack(message.uid)
+        outcomes.append(outcome)
+    return outcomes

@@ -1,0 +1,55 @@
+"""Ticket records and the mails that carry them: shared by every stage that changes a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake.runtime import Runtime
+from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
+from parsers.model import Fiche
+
+
+def new_reference(rt: Runtime, year: int) -> tuple[str, int]:
+    """The next free reference of the year, e.g. 3975-2026-00042 (inside a transaction)."""
+    seq = rt.store.next_sequence(year)
+    return f"{rt.rules.rules.reference_prefix}-{year}-{seq:05d}", seq
+
+
+def fiche_record(fiche: Fiche) -> dict[str, Any]:
+    data = fiche.model_dump(mode="json")
+    return {k: v for k, v in data.items()}
+
+
+def mail_context(ticket: dict[str, Any], hidden: list[str] | None = None) -> dict[str, Any]:
+    """What every template sees: the ticket and the fiche lines the recipient may read."""
+    return {
+        "ticket": {k: v for k, v in ticket.items() if k not in (hidden or [])},
+        "fiche": fiche_lines(ticket, hidden or []),
+        "category_label": CATEGORY_LABELS.get(ticket.get("category") or "", "Signalement"),
+    }
+
+
+def enqueue_forwarding(rt: Runtime, ticket: dict[str, Any], *, message_row: int | None) -> None:
+    """One mail per recipient, each showing only what that recipient may see."""
+    redactions: dict[str, list[str]] = ticket.get("redactions") or {}
+    for address in ticket["recipients"]:
+        hidden = redactions.get(address, [])
+        row = rt.mails.make(
+            "transmission",
+            to=[address],
+            context=mail_context(ticket, hidden),
+            ref=ticket["ref"],
+            ticket_id=ticket["id"],
+            message_row=message_row,
+            auto_submitted="auto-generated",
+        )
+        rt.store.enqueue(row)
+        rt.store.add_event(
+            at=rt.now_iso(),
+            actor="system",
+            kind="mail_queued",
+            ticket_id=ticket["id"],
+            template="transmission",
+            to=[address],
+            hidden_fields=hidden,
+        )

@@ -1,0 +1,75 @@
+"""The polling worker: read the mailbox, process, deliver the outbox; on a schedule."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from dataclasses import dataclass
+from types import FrameType
+
+import schedule
+
+from intake.errors import SourceError
+from intake.pipeline import Outcome, process_source
+from intake.runtime import Runtime
+from intake.sources.base import Source
+from outbox.deliver import Delivery, deliver_due
+from outbox.senders import Sender
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    outcomes: list[Outcome]
+    deliveries: list[Delivery]
+
+
+def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
+    """Process every waiting message, then deliver every mail that is due."""
+    outcomes = process_source(rt, source)
+    deliveries = deliver_due(rt.store, sender, rt.settings.sender_address, rt.clock)
+    return RunReport(outcomes, deliveries)
+
+
+class Worker:
+    """Runs until SIGTERM/SIGINT; finishes the message in hand before stopping."""
+
+    def __init__(self, rt: Runtime, source: Source, sender: Sender) -> None:
+        self.rt, self.source, self.sender = rt, source, sender
+        self.stopping = False
+        self.scheduler = schedule.Scheduler()
+        self.scheduler.every(rt.settings.poll_seconds).seconds.do(self.poll)
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: stopping after the current step", signum)
+        self.stopping = True
+
+    def poll(self) -> None:
+        try:
+            report = run_once(self.rt, self.source, self.sender)
+        except SourceError as exc:
+            log.error("mailbox unavailable, will retry: %s", exc)
+            return
+        if report.outcomes or report.deliveries:
+            log.info("%d messages, %d mails sent", len(report.outcomes), len(report.deliveries))
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        log.info("watching %s, sending through %s", self.source.label, self.sender.label)
+        self.poll()
+        while not self.stopping:
+            self.scheduler.run_pending()
+            idle = self.scheduler.idle_seconds
+            timeout = max(1.0, idle if idle is not None else self.rt.settings.poll_seconds)
+            try:
+                # IDLE wakes us as soon as mail arrives; otherwise the next scheduled poll does.
+                if self.source.wait(timeout):
+                    self.poll()
+            except SourceError as exc:
+                log.error("mailbox unavailable, will retry: %s", exc)
+                if not self.stopping:
+                    time.sleep(min(timeout, 30.0))
+        self.source.close()

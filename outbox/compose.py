@@ -1,0 +1,60 @@
+"""Turn a rendered mail into the exact bytes that will be sent, Message-ID included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+#: Marks every mail we send, so it is recognised if it ever comes back (loop protection).
+LOOP_HEADER = "X-Intake-3975"
+
+
+def _one_line(value: str) -> str:
+    """Header values never carry CR/LF, whatever a fiche field contained."""
+    return " ".join(value.split())
+
+
+def new_message_id(kind: str, ref: str | None, domain: str) -> str:
+    token = secrets.token_hex(8)
+    return f"<{kind}.{ref or 'x'}.{token}@{domain}>"
+
+
+def compose(
+    *,
+    sender: str,
+    recipients: list[str],
+    subject: str,
+    body: str,
+    message_id: str,
+    ref: str | None,
+    now: dt.datetime,
+    in_reply_to: str | None = None,
+    references: list[str] | None = None,
+    auto_submitted: str = "auto-replied",
+    cc: list[str] | None = None,
+) -> bytes:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
+    subject = _one_line(subject)
+    if ref and f"[{ref}]" not in subject:
+        subject = f"[{ref}] {subject}"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = message_id
+    if in_reply_to:
+        msg["In-Reply-To"] = _one_line(in_reply_to)
+    chain = [_one_line(r) for r in (references or []) if r]
+    if chain:
+        msg["References"] = " ".join(chain)
+    # RFC 3834: tell auto-responders not to answer us; Microsoft's header says the same.
+    msg["Auto-Submitted"] = auto_submitted
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg[LOOP_HEADER] = ref or "1"
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")
+    return msg.as_bytes()

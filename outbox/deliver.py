@@ -1,0 +1,107 @@
+"""Drain the outbox table: send what is due, retry temporary failures with backoff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake.errors import SendError
+from intake.store import Store
+from outbox.senders import Sender
+
+log = logging.getLogger(__name__)
+
+#: A temporary failure is retried after 1, 2, 4 ... minutes, at most an hour apart,
+#: and given up (status `failed`, visible on the ticket) after this long.
+MAX_BACKOFF = dt.timedelta(hours=1)
+GIVE_UP_AFTER = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    mail_id: int
+    ref: str | None
+    recipients: list[str]
+    subject: str
+    where: str | None
+    error: str | None = None
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def deliver_due(
+    store: Store, sender: Sender, envelope_from: str, clock: Callable[[], dt.datetime]
+) -> list[Delivery]:
+    """Send every pending mail that is due; one failure never stops the others."""
+    done: list[Delivery] = []
+    try:
+        for mail in store.due_mail(clock().isoformat()):
+            done.append(_deliver_one(store, sender, envelope_from, clock, mail))
+    finally:
+        sender.close()
+    return done
+
+
+def _deliver_one(
+    store: Store,
+    sender: Sender,
+    envelope_from: str,
+    clock: Callable[[], dt.datetime],
+    mail: dict,
+) -> Delivery:
+    ref = store.ticket(mail["ticket_id"])["ref"] if mail["ticket_id"] else None
+    attempts = int(mail["attempts"] or 0) + 1
+    try:
+        where = sender.send(
+            mail_id=mail["id"],
+            envelope_from=envelope_from,
+            recipients=mail["recipients"],
+            raw=mail["raw"],
+        )
+    except SendError as exc:
+        now = clock()
+        created = dt.datetime.fromisoformat(mail["created_at"])
+        give_up = exc.permanent or now - created > GIVE_UP_AFTER
+        with store.transaction():
+            store.update_mail(
+                mail["id"],
+                attempts=attempts,
+                last_error=str(exc),
+                status="failed" if give_up else "pending",
+                next_attempt_at=(now + backoff(attempts)).isoformat(),
+            )
+            if give_up:
+                store.add_event(
+                    at=now.isoformat(),
+                    actor="system",
+                    kind="mail_failed",
+                    ticket_id=mail["ticket_id"],
+                    mail_id=mail["id"],
+                    error=str(exc),
+                )
+        log.warning("mail %s for %s not sent: %s", mail["id"], ref or "-", exc)
+        return Delivery(mail["id"], ref, mail["recipients"], mail["subject"], None, str(exc))
+    now = clock()
+    with store.transaction():
+        store.update_mail(
+            mail["id"],
+            status="sent",
+            attempts=attempts,
+            sent_at=now.isoformat(),
+            delivered_to=where,
+        )
+        store.add_event(
+            at=now.isoformat(),
+            actor="system",
+            kind="mail_sent",
+            ticket_id=mail["ticket_id"],
+            mail_id=mail["id"],
+            template=mail["template"],
+            to=mail["recipients"],
+        )
+    log.info("mail %s for %s sent to %s", mail["id"], ref or "-", where)
+    return Delivery(mail["id"], ref, mail["recipients"], mail["subject"], where)

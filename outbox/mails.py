@@ -1,0 +1,66 @@
+"""Build outbox rows: render a template for one recipient and freeze the bytes to send."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from email.utils import parseaddr
+from typing import Any
+
+from outbox.compose import compose, new_message_id
+from outbox.render import Renderer
+
+
+class MailFactory:
+    def __init__(self, renderer: Renderer, sender: str, clock: Callable[[], dt.datetime]) -> None:
+        self.renderer = renderer
+        self.sender = sender
+        self.sender_address = parseaddr(sender)[1]
+        self.domain = self.sender_address.rpartition("@")[2] or "localhost"
+        self.clock = clock
+
+    def make(
+        self,
+        template: str,
+        *,
+        to: list[str],
+        context: dict[str, Any],
+        ref: str | None,
+        ticket_id: int | None,
+        message_row: int | None,
+        in_reply_to: str | None = None,
+        cc: list[str] | None = None,
+        auto_submitted: str = "auto-replied",
+    ) -> dict[str, Any]:
+        """An outbox row; its Message-ID is fixed now so a resend is recognisably the same."""
+        now = self.clock()
+        rendered = self.renderer.render(template, {**context, "sender": self.sender})
+        message_id = new_message_id(template, ref, self.domain)
+        raw = compose(
+            sender=self.sender,
+            recipients=to,
+            cc=cc,
+            subject=rendered.subject,
+            body=rendered.body,
+            message_id=message_id,
+            ref=ref,
+            now=now,
+            in_reply_to=in_reply_to,
+            references=[in_reply_to] if in_reply_to else None,
+            auto_submitted=auto_submitted,
+        )
+        subject = (
+            rendered.subject
+            if not ref or ref in rendered.subject
+            else f"[{ref}] {rendered.subject}"
+        )
+        return {
+            "ticket_id": ticket_id,
+            "message_row": message_row,
+            "template": template,
+            "recipients": to + (cc or []),
+            "subject": subject,
+            "message_id": message_id,
+            "raw": raw,
+            "created_at": now.isoformat(),
+        }

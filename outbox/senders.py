@@ -1,0 +1,125 @@
+"""Hand finished mails to SMTP or to a folder; say whether a failure is worth retrying."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import smtplib
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from intake.errors import ConfigError, SendError
+
+SMTP_PASSWORD_ENV = "INTAKE_SMTP_PASSWORD"
+
+
+class Sender(Protocol):
+    label: str
+
+    def send(self, *, mail_id: int, envelope_from: str, recipients: list[str], raw: bytes) -> str:
+        """Deliver one mail; return where it went. Raises SendError."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class DirSender:
+    """Writes each mail as a .eml file: the embedded default, and a way to see what would go."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.label = f"dir://{folder}"
+
+    def send(self, *, mail_id: int, envelope_from: str, recipients: list[str], raw: bytes) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{mail_id:06d}.eml"
+        tmp = target.with_suffix(".tmp")
+        try:
+            # Written then renamed: a crash never leaves half a mail under the final name.
+            tmp.write_bytes(raw)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise SendError(f"cannot write {target}: {exc.strerror}", permanent=False) from exc
+        return str(target)
+
+    def close(self) -> None:
+        return None
+
+
+class SmtpSender:
+    """One SMTP connection per delivery round, opened when the first mail needs it."""
+
+    def __init__(
+        self, host: str, port: int, *, user: str | None, tls: bool, timeout: float = 30
+    ) -> None:
+        self.host, self.port, self.user, self.tls, self.timeout = host, port, user, tls, timeout
+        self.label = f"{'smtps' if tls else 'smtp'}://{host}:{port}"
+        self._conn: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._conn is not None:
+            return self._conn
+        try:
+            cls = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
+            conn = cls(self.host, self.port, timeout=self.timeout)
+            if self.user:
+                password = os.environ.get(SMTP_PASSWORD_ENV)
+                if not password:
+                    raise SendError(
+                        f"{SMTP_PASSWORD_ENV} is not set: export it to log in as {self.user}",
+                        permanent=False,
+                    )
+                conn.login(self.user, password)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise SendError(
+                f"cannot reach the SMTP server {self.label}: {exc}; check 'outbox' in intake.yaml",
+                permanent=False,
+            ) from exc
+        self._conn = conn
+        return conn
+
+    def send(self, *, mail_id: int, envelope_from: str, recipients: list[str], raw: bytes) -> str:
+        conn = self._connect()
+        try:
+            refused = conn.sendmail(envelope_from, recipients, raw)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            raise SendError(
+                f"recipients refused: {exc.recipients}", permanent=all(c >= 500 for c in codes)
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise SendError(
+                f"{self.label} answered {exc.smtp_code} {exc.smtp_error!r}",
+                permanent=exc.smtp_code >= 500,
+            ) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise SendError(f"{self.label}: {exc}", permanent=False) from exc
+        if refused:
+            accepted = [r for r in recipients if r not in refused]
+            return f"{self.label} (refused: {', '.join(refused)}; accepted: {', '.join(accepted)})"
+        return self.label
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._conn.quit()
+            self._conn = None
+
+
+def open_sender(url: str, base_dir: Path) -> Sender:
+    parts = urlsplit(url)
+    if parts.scheme == "dir":
+        return DirSender(base_dir / unquote(parts.netloc + parts.path))
+    if parts.scheme in ("smtp", "smtps"):
+        if not parts.hostname:
+            raise ConfigError(f"outbox {url!r}: no host; write smtp://host:port")
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        user = unquote(parts.username) if parts.username else None
+        return SmtpSender(parts.hostname, port, user=user, tls=parts.scheme == "smtps")
+    raise ConfigError(f"outbox {url!r}: use smtp://host:port, smtps://host:port or dir://PATH")
+
+
+__all__ = ["DirSender", "Sender", "SmtpSender", "open_sender"]
