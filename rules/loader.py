@@ -27,16 +27,18 @@ def load_rules(path: Path) -> LoadedRules:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: fichier de règles illisible ({exc.strerror})") from exc
+        raise ConfigError(f"{path}: cannot read the rules ({exc.strerror})") from exc
     try:
         raw = yaml.safe_load(data)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: YAML invalide : {exc}") from exc
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
     try:
         model = RulesFile.model_validate(raw)
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
         ]
         raise ConfigError("\n".join(lines)) from exc
     version = hashlib.sha256(data).hexdigest()[:12]

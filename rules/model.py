@@ -18,7 +18,7 @@ class Strict(BaseModel):
 def _check_addresses(values: list[str]) -> list[str]:
     for value in values:
         if not EMAIL_RE.match(value):
-            raise ValueError(f"adresse invalide : {value!r} (attendu : nom@domaine.fr)")
+            raise ValueError(f"malformed address {value!r}: write name@domain.fr")
     return values
 
 
@@ -61,7 +61,7 @@ class FieldCondition(Strict):
             try:
                 re.compile(self.regex)
             except re.error as exc:
-                raise ValueError(f"expression régulière invalide {self.regex!r} : {exc}") from exc
+                raise ValueError(f"invalid regex {self.regex!r}: {exc}") from exc
         return self
 
 
@@ -116,11 +116,11 @@ class RulesFile(Strict):
         ids = [e.id for e in self.directory]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"identifiants en double dans l'annuaire : {', '.join(dupes)}")
+            raise ValueError(f"duplicate directory ids: {', '.join(dupes)}")
         if self.platform not in ids:
-            raise ValueError(f"platform {self.platform!r} n'est pas dans l'annuaire")
+            raise ValueError(f"platform {self.platform!r} is not a directory id")
         if not self.rules or self.rules[-1].when is not None:
-            raise ValueError("la dernière règle doit être la règle par défaut (sans 'when')")
+            raise ValueError("the last rule must be the default rule: a rule without 'when'")
         return self
 
 

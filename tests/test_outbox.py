@@ -1,0 +1,131 @@
+"""Composing mails and handing them to a real SMTP server or a folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from servers import RecordingSMTP
+
+from intake.errors import SendError
+from intake.store import Store
+from outbox.compose import LOOP_HEADER, compose
+from outbox.deliver import deliver_due
+from outbox.senders import DirSender, SmtpSender, open_sender
+
+NOW = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)
+
+
+def mail(subject: str = "Accusé de réception", ref: str | None = "3975-2026-00001") -> bytes:
+    return compose(
+        sender="Signalements 39 75 <signalements-3975@paris.fr>",
+        recipients=["sophie.martin@paris.fr"],
+        subject=subject,
+        body="Bonjour,\nVotre fiche est enregistrée.\n",
+        message_id="<ack.3975-2026-00001.abc@paris.fr>",
+        ref=ref,
+        now=NOW,
+        in_reply_to="<orig@mail.paris.fr>",
+        references=["<orig@mail.paris.fr>"],
+    )
+
+
+def test_every_mail_carries_reference_threading_and_loop_headers() -> None:
+    msg = message_from_bytes(mail(), policy=default)
+    assert msg["Subject"] == "[3975-2026-00001] Accusé de réception"
+    assert msg["Message-ID"] == "<ack.3975-2026-00001.abc@paris.fr>"
+    assert msg["In-Reply-To"] == "<orig@mail.paris.fr>"
+    assert msg["References"] == "<orig@mail.paris.fr>"
+    assert msg["Auto-Submitted"] == "auto-replied"
+    assert msg[LOOP_HEADER] == "3975-2026-00001"
+    assert "Votre fiche est enregistrée." in msg.get_content()
+
+
+def test_line_breaks_from_a_fiche_never_reach_a_header() -> None:
+    raw = mail(subject="Mairie du 12e\r\nBcc: victime@example.com")
+    msg = message_from_bytes(raw, policy=default)
+    assert msg["Bcc"] is None
+    assert msg["Subject"] == "[3975-2026-00001] Mairie du 12e Bcc: victime@example.com"
+
+
+def test_smtp_sender_delivers_to_a_real_server(smtp_server: RecordingSMTP) -> None:
+    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
+    where = sender.send(mail_id=1, envelope_from="signalements-3975@paris.fr",
+                        recipients=["sophie.martin@paris.fr"], raw=mail())
+    sender.close()
+    (mail_from, rcpts, raw), = smtp_server.wait_for(1)
+    assert (mail_from, rcpts) == ("signalements-3975@paris.fr", ["sophie.martin@paris.fr"])
+    assert b"Message-ID: <ack.3975-2026-00001.abc@paris.fr>" in raw
+    assert where == f"smtp://{smtp_server.host}:{smtp_server.port}"
+
+
+def test_refused_recipient_is_a_permanent_failure(smtp_server: RecordingSMTP) -> None:
+    smtp_server.refuse("inconnu@paris.fr")
+    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
+    with pytest.raises(SendError) as caught:
+        sender.send(mail_id=1, envelope_from="a@paris.fr", recipients=["inconnu@paris.fr"],
+                    raw=mail())
+    assert caught.value.permanent
+
+
+def test_unreachable_server_is_a_temporary_failure() -> None:
+    from servers.dovecot import free_port
+
+    sender = SmtpSender("127.0.0.1", free_port(), user=None, tls=False, timeout=2)
+    with pytest.raises(SendError) as caught:
+        sender.send(mail_id=1, envelope_from="a@paris.fr", recipients=["b@paris.fr"], raw=mail())
+    assert not caught.value.permanent
+
+
+def test_dir_sender_writes_one_file_per_mail(tmp_path: Path) -> None:
+    sender = open_sender("dir://out", tmp_path)
+    assert isinstance(sender, DirSender)
+    where = sender.send(mail_id=7, envelope_from="a@paris.fr", recipients=["b@paris.fr"],
+                        raw=mail())
+    assert Path(where) == tmp_path / "out" / "000007.eml"
+    assert Path(where).read_bytes() == mail()
+    assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def queue_one(store: Store, recipients: list[str]) -> int:
+    with store.transaction():
+        return store.enqueue({
+            "ticket_id": None, "message_row": None, "template": "accuse-reception",
+            "recipients": recipients, "subject": "s", "message_id": "<m1@paris.fr>",
+            "raw": mail(), "created_at": NOW.isoformat(),
+        })
+
+
+def test_temporary_failure_is_retried_later_then_sent(tmp_path: Path, smtp_server: RecordingSMTP) -> None:
+    store = Store(tmp_path / "intake.db")
+    mail_id = queue_one(store, ["sophie.martin@paris.fr"])
+    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
+    smtp_server.defer(1)
+    clock = {"now": NOW}
+    first = deliver_due(store, sender, "signalements-3975@paris.fr", lambda: clock["now"])
+    assert first[0].error and "451" in first[0].error
+    row = store.db.table("outbox").get(mail_id)
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    # Not due yet: nothing is tried again before the backoff.
+    assert deliver_due(store, sender, "x@paris.fr", lambda: clock["now"]) == []
+    clock["now"] = NOW + dt.timedelta(minutes=5)
+    second = deliver_due(store, sender, "signalements-3975@paris.fr", lambda: clock["now"])
+    assert second[0].error is None
+    assert store.db.table("outbox").get(mail_id)["status"] == "sent"
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_permanent_failure_is_recorded_not_retried(tmp_path: Path, smtp_server: RecordingSMTP) -> None:
+    store = Store(tmp_path / "intake.db")
+    smtp_server.refuse("parti@paris.fr")
+    mail_id = queue_one(store, ["parti@paris.fr"])
+    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
+    deliver_due(store, sender, "signalements-3975@paris.fr", lambda: NOW)
+    row = store.db.table("outbox").get(mail_id)
+    assert row["status"] == "failed"
+    assert "550" in row["last_error"]
+    later = NOW + dt.timedelta(days=1)
+    assert deliver_due(store, sender, "signalements-3975@paris.fr", lambda: later) == []
