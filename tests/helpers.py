@@ -64,6 +64,7 @@ def fiche_email(
     msg["Message-ID"] = make_msgid(domain="mail.paris.fr")
     for name, value in (headers or {}).items():
         msg[name] = value
-    msg.set_content(body if body is not None else FICHE_TEXT.format(
-        service=service, description=description))
+    msg.set_content(
+        body if body is not None else FICHE_TEXT.format(service=service, description=description)
+    )
     return msg.as_bytes()

@@ -24,12 +24,17 @@ def run_intake(config: Path, *args: str, password: str) -> subprocess.CompletedP
     env = {**os.environ, "INTAKE_IMAP_PASSWORD": password}
     return subprocess.run(
         [*INTAKE, "--config", str(config), *args],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
 @pytest.fixture
-def setup(tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP) -> tuple[Path, MailUser, RecordingSMTP]:
+def setup(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP
+) -> tuple[Path, MailUser, RecordingSMTP]:
     config = write_config(
         tmp_path,
         mailbox=f"imap://{mailbox_user.user}@{mailbox_user.host}:{mailbox_user.imap_port}/INBOX",
@@ -52,7 +57,10 @@ def test_a_fiche_becomes_a_ticket_an_acknowledgement_and_an_approval_request(set
     (ticket,) = store.tickets()
     assert ticket["ref"].startswith("3975-")
     assert (ticket["status"], ticket["service_id"], ticket["category"]) == (
-        "pending_approval", "mairie-12", "transfer_error")
+        "pending_approval",
+        "mairie-12",
+        "transfer_error",
+    )
 
     mails = {m["To"]: m for m in received(smtp)}
     ack = mails["sophie.martin@paris.fr"]
@@ -83,8 +91,10 @@ def test_a_fiche_becomes_a_ticket_an_acknowledgement_and_an_approval_request(set
 
 def test_an_invalid_fiche_gets_a_french_reply_naming_what_is_missing(setup) -> None:
     config, user, smtp = setup
-    body = ("Service / mairie déclarant : Mairie du 14e\nAgent déclarant : Marc Petit\n"
-            "Type de dysfonctionnement : Erreur de transfert d'appel\nDescription :\n")
+    body = (
+        "Service / mairie déclarant : Mairie du 14e\nAgent déclarant : Marc Petit\n"
+        "Type de dysfonctionnement : Erreur de transfert d'appel\nDescription :\n"
+    )
     raw = fiche_email(sender="Marc Petit <marc.petit@paris.fr>", body=body)
     user.append(raw)
     done = run_intake(config, "run", "--once", password=user.password)
@@ -109,9 +119,13 @@ def test_an_invalid_fiche_gets_a_french_reply_naming_what_is_missing(setup) -> N
 
 def test_an_auto_reply_is_stored_and_answered_by_nothing(setup) -> None:
     config, user, smtp = setup
-    user.append(fiche_email(
-        subject="Réponse automatique : absent", body="Je suis absente jusqu'au 20 mars.\n",
-        headers={"Auto-Submitted": "auto-replied"}))
+    user.append(
+        fiche_email(
+            subject="Réponse automatique : absent",
+            body="Je suis absente jusqu'au 20 mars.\n",
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+    )
     done = run_intake(config, "run", "--once", password=user.password)
     assert done.returncode == 0, done.stderr
     assert smtp.messages == []

@@ -53,10 +53,14 @@ def test_line_breaks_from_a_fiche_never_reach_a_header() -> None:
 
 def test_smtp_sender_delivers_to_a_real_server(smtp_server: RecordingSMTP) -> None:
     sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
-    where = sender.send(mail_id=1, envelope_from="signalements-3975@paris.fr",
-                        recipients=["sophie.martin@paris.fr"], raw=mail())
+    where = sender.send(
+        mail_id=1,
+        envelope_from="signalements-3975@paris.fr",
+        recipients=["sophie.martin@paris.fr"],
+        raw=mail(),
+    )
     sender.close()
-    (mail_from, rcpts, raw), = smtp_server.wait_for(1)
+    ((mail_from, rcpts, raw),) = smtp_server.wait_for(1)
     assert (mail_from, rcpts) == ("signalements-3975@paris.fr", ["sophie.martin@paris.fr"])
     assert b"Message-ID: <ack.3975-2026-00001.abc@paris.fr>" in raw
     assert where == f"smtp://{smtp_server.host}:{smtp_server.port}"
@@ -66,8 +70,9 @@ def test_refused_recipient_is_a_permanent_failure(smtp_server: RecordingSMTP) ->
     smtp_server.refuse("inconnu@paris.fr")
     sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
     with pytest.raises(SendError) as caught:
-        sender.send(mail_id=1, envelope_from="a@paris.fr", recipients=["inconnu@paris.fr"],
-                    raw=mail())
+        sender.send(
+            mail_id=1, envelope_from="a@paris.fr", recipients=["inconnu@paris.fr"], raw=mail()
+        )
     assert caught.value.permanent
 
 
@@ -83,8 +88,9 @@ def test_unreachable_server_is_a_temporary_failure() -> None:
 def test_dir_sender_writes_one_file_per_mail(tmp_path: Path) -> None:
     sender = open_sender("dir://out", tmp_path)
     assert isinstance(sender, DirSender)
-    where = sender.send(mail_id=7, envelope_from="a@paris.fr", recipients=["b@paris.fr"],
-                        raw=mail())
+    where = sender.send(
+        mail_id=7, envelope_from="a@paris.fr", recipients=["b@paris.fr"], raw=mail()
+    )
     assert Path(where) == tmp_path / "out" / "000007.eml"
     assert Path(where).read_bytes() == mail()
     assert not list((tmp_path / "out").glob("*.tmp"))
@@ -92,14 +98,23 @@ def test_dir_sender_writes_one_file_per_mail(tmp_path: Path) -> None:
 
 def queue_one(store: Store, recipients: list[str]) -> int:
     with store.transaction():
-        return store.enqueue({
-            "ticket_id": None, "message_row": None, "template": "accuse-reception",
-            "recipients": recipients, "subject": "s", "message_id": "<m1@paris.fr>",
-            "raw": mail(), "created_at": NOW.isoformat(),
-        })
+        return store.enqueue(
+            {
+                "ticket_id": None,
+                "message_row": None,
+                "template": "accuse-reception",
+                "recipients": recipients,
+                "subject": "s",
+                "message_id": "<m1@paris.fr>",
+                "raw": mail(),
+                "created_at": NOW.isoformat(),
+            }
+        )
 
 
-def test_temporary_failure_is_retried_later_then_sent(tmp_path: Path, smtp_server: RecordingSMTP) -> None:
+def test_temporary_failure_is_retried_later_then_sent(
+    tmp_path: Path, smtp_server: RecordingSMTP
+) -> None:
     store = Store(tmp_path / "intake.db")
     mail_id = queue_one(store, ["sophie.martin@paris.fr"])
     sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
@@ -118,7 +133,9 @@ def test_temporary_failure_is_retried_later_then_sent(tmp_path: Path, smtp_serve
     assert len(smtp_server.wait_for(1)) == 1
 
 
-def test_permanent_failure_is_recorded_not_retried(tmp_path: Path, smtp_server: RecordingSMTP) -> None:
+def test_permanent_failure_is_recorded_not_retried(
+    tmp_path: Path, smtp_server: RecordingSMTP
+) -> None:
     store = Store(tmp_path / "intake.db")
     smtp_server.refuse("parti@paris.fr")
     mail_id = queue_one(store, ["parti@paris.fr"])

@@ -82,8 +82,24 @@ DEFAULT = {"id": "default", "approvers": ["file@paris.fr"], "recipients": ["plat
         ({"field": "reporter_domain", "equals": "paris.fr"}, True),
         ({"field": "call_time", "regex": "^14:"}, False),  # no time: a regex never matches None
         ({"not": {"field": "service.kind", "equals": "direction"}}, True),
-        ({"any": [{"field": "category", "equals": "other"}, {"field": "service_id", "equals": "mairie-12"}]}, True),
-        ({"all": [{"field": "category", "equals": "other"}, {"field": "service_id", "equals": "mairie-12"}]}, False),
+        (
+            {
+                "any": [
+                    {"field": "category", "equals": "other"},
+                    {"field": "service_id", "equals": "mairie-12"},
+                ]
+            },
+            True,
+        ),
+        (
+            {
+                "all": [
+                    {"field": "category", "equals": "other"},
+                    {"field": "service_id", "equals": "mairie-12"},
+                ]
+            },
+            False,
+        ),
     ],
 )
 def test_conditions(tmp_path: Path, when: dict, matches: bool) -> None:
@@ -93,8 +109,12 @@ def test_conditions(tmp_path: Path, when: dict, matches: bool) -> None:
 
 
 def test_stop_false_lets_later_rules_add_recipients(tmp_path: Path) -> None:
-    first = {"id": "copy", "when": {"field": "category", "equals": "transfer_error"},
-             "recipients": ["copie@paris.fr"], "stop": False}
+    first = {
+        "id": "copy",
+        "when": {"field": "category", "equals": "transfer_error"},
+        "recipients": ["copie@paris.fr"],
+        "stop": False,
+    }
     loaded = write_rules(tmp_path, [first, DEFAULT])
     routing = route(fiche(), loaded)
     assert routing.rule == "copy"
@@ -103,8 +123,12 @@ def test_stop_false_lets_later_rules_add_recipients(tmp_path: Path) -> None:
 
 
 def test_approval_none_skips_approvers(tmp_path: Path) -> None:
-    rule = {"id": "direct", "when": {"field": "category", "equals": "transfer_error"},
-            "approval": "none", "recipients": ["service.contacts"]}
+    rule = {
+        "id": "direct",
+        "when": {"field": "category", "equals": "transfer_error"},
+        "approval": "none",
+        "recipients": ["service.contacts"],
+    }
     routing = route(fiche(), write_rules(tmp_path, [rule, DEFAULT]))
     assert not routing.approval_required
     assert routing.approvers == []
@@ -126,6 +150,8 @@ def test_nobody_named_means_the_human_queue(tmp_path: Path) -> None:
         ([{"id": "r", "recipients": ["pas une adresse"], "bogus": 1}], "bogus"),
     ],
 )
-def test_broken_rules_are_refused_with_the_reason(tmp_path: Path, rules: list, message: str) -> None:
+def test_broken_rules_are_refused_with_the_reason(
+    tmp_path: Path, rules: list, message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         write_rules(tmp_path, rules)

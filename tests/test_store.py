@@ -11,8 +11,12 @@ from intake.store import Store
 
 
 def raw_record(message_id: str = "<a@x>", sha: str = "s1") -> dict:
-    return {"message_id": message_id, "sha256": sha, "received_at": "2026-03-12T10:00:00+00:00",
-            "raw": b"Subject: x\r\n\r\nbody"}
+    return {
+        "message_id": message_id,
+        "sha256": sha,
+        "received_at": "2026-03-12T10:00:00+00:00",
+        "raw": b"Subject: x\r\n\r\nbody",
+    }
 
 
 def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
@@ -37,8 +41,15 @@ def test_the_same_message_is_stored_once(tmp_path: Path) -> None:
 def test_a_fiche_cannot_become_two_tickets(tmp_path: Path) -> None:
     store = Store(tmp_path / "i.db")
     row, _ = store.save_raw(raw_record())
-    ticket = {"ref": "3975-2026-00001", "year": 2026, "seq": 1, "status": "invalid",
-              "message_row": row, "fiche_index": 0, "created_at": "now"}
+    ticket = {
+        "ref": "3975-2026-00001",
+        "year": 2026,
+        "seq": 1,
+        "status": "invalid",
+        "message_row": row,
+        "fiche_index": 0,
+        "created_at": "now",
+    }
     store.insert_ticket(ticket)
     with pytest.raises(sqlite3.IntegrityError):
         store.insert_ticket({**ticket, "ref": "3975-2026-00002", "seq": 2})
@@ -50,8 +61,17 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     store = Store(tmp_path / "i.db")
     row, _ = store.save_raw(raw_record())
     with pytest.raises(RuntimeError), store.transaction():
-        store.insert_ticket({"ref": "r", "year": 2026, "seq": 1, "status": "invalid",
-                             "message_row": row, "fiche_index": 0, "created_at": "now"})
+        store.insert_ticket(
+            {
+                "ref": "r",
+                "year": 2026,
+                "seq": 1,
+                "status": "invalid",
+                "message_row": row,
+                "fiche_index": 0,
+                "created_at": "now",
+            }
+        )
         store.add_event(at="now", actor="system", kind="ticket_invalid")
         raise RuntimeError("crash in the middle")
     assert store.count("tickets") == 0
