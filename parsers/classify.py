@@ -1,0 +1,168 @@
+"""One raw email to a parse result: loops first, then replies, then fiches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from parsers.attachments import read_attachments
+from parsers.context import ParseContext
+from parsers.fields import collect, looks_like_fiche, score
+from parsers.forward import split_forwards
+from parsers.html import html_to_text, table_rows
+from parsers.loops import detect_loop
+from parsers.mime import Mail, header, read_mail
+from parsers.model import (
+    FicheResult,
+    FieldError,
+    IgnoredResult,
+    InvalidResult,
+    ReplyResult,
+    Source,
+)
+from parsers.reply import decide, find_reference
+from parsers.rows import header_records, row_pairs
+from parsers.text import extract_pairs
+from parsers.validate import NO_FICHE, Outcome, build
+
+Pairs = list[tuple[str, str]]
+Result = FicheResult | InvalidResult | IgnoredResult | ReplyResult
+
+UNREADABLE = (
+    "Ce courriel n'a pas pu être lu (format du message endommagé). Renvoyez la fiche de "
+    "signalement dans le corps d'un nouveau message, ou en pièce jointe Word, Excel ou LibreOffice."
+)
+
+
+@dataclass
+class Candidate:
+    source: Source
+    records: list[Pairs]
+    author_name: str | None = None
+    author_email: str | None = None
+    warnings: list[FieldError] = field(default_factory=list)
+
+
+def reference_date(mail: Mail, received_at: dt.datetime | None) -> dt.date:
+    """The email's date in Paris: received_at, else the Date header, else now."""
+    when = received_at or mail.date or dt.datetime.now(dt.UTC)
+    if when.tzinfo is not None:
+        try:
+            from zoneinfo import ZoneInfo
+
+            when = when.astimezone(ZoneInfo("Europe/Paris"))
+        except Exception:  # noqa: BLE001 - no tz database: keep the header's own offset
+            pass
+    return when.date()
+
+
+def _best_segment(text: str) -> tuple[Pairs, str | None, str | None]:
+    best: tuple[Pairs, str | None, str | None] = ([], None, None)
+    best_score = -1
+    for segment in split_forwards(text):
+        pairs = extract_pairs(segment.text)
+        value = score(collect(pairs)) if looks_like_fiche(pairs) else 0
+        if value >= best_score and (value > 0 or best_score < 0):
+            best, best_score = (pairs, segment.author_name, segment.author_email), value
+    return best
+
+
+def _body_candidates(mail: Mail) -> list[Candidate]:
+    found: list[Candidate] = []
+    for text in mail.plain:
+        pairs, name, addr = _best_segment(text)
+        if looks_like_fiche(pairs):
+            found.append(Candidate("body", [pairs], name, addr))
+    for html in mail.html:
+        rows = table_rows(html)
+        records = header_records(rows)
+        _, name, addr = _best_segment(html_to_text(html))
+        if len(records) > 1:
+            found.append(Candidate("html", records, name, addr))
+            continue
+        text = html_to_text(html, drop_tables=True)
+        pairs = row_pairs(rows) + _best_segment(text)[0]
+        if looks_like_fiche(pairs):
+            found.append(Candidate("html", [pairs], name, addr))
+    return found
+
+
+def _candidates(mail: Mail, depth: int = 0) -> list[Candidate]:
+    found = _body_candidates(mail)
+    for source, records, warnings in read_attachments(mail.attachments):
+        found.append(Candidate(source, records, warnings=warnings))
+    if depth < 3:
+        for inner in mail.inner:
+            for cand in _candidates(inner, depth + 1):
+                cand.author_name = cand.author_name or inner.from_name or None
+                cand.author_email = cand.author_email or inner.from_addr or None
+                found.append(cand)
+    return found
+
+
+def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> list[Outcome]:
+    return [
+        build(
+            collect(pairs),
+            directory=ctx.directory,
+            ref=ref,
+            source=cand.source,
+            sender_name=cand.author_name or mail.from_name or None,
+            sender_email=cand.author_email or mail.from_addr or None,
+        )
+        for pairs in cand.records
+    ]
+
+
+def _reply(mail: Mail, ref: str) -> ReplyResult:
+    text = "\n".join(mail.plain) if any(t.strip() for t in mail.plain) else ""
+    if not text:
+        text = "\n".join(html_to_text(h, drop_quotes=True) for h in mail.html)
+    decision, comment = decide(text)
+    return ReplyResult(ref=ref, decision=decision, comment=comment)
+
+
+def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None) -> Result:
+    reason = detect_loop(mail, ctx)
+    if reason is not None:
+        return IgnoredResult(reason=reason)
+    ref = find_reference(mail.subject, ctx.reference_prefix)
+    if ref is None:
+        for name in ("In-Reply-To", "References"):
+            ref = ref or find_reference(header(mail.msg, name), ctx.reference_prefix)
+    if ref is not None:
+        return _reply(mail, ref)
+    when = reference_date(mail, received_at)
+    scored: list[tuple[tuple[int, int, int], Candidate, list[Outcome]]] = []
+    for order, cand in enumerate(_candidates(mail)):
+        outcomes = _evaluate(cand, mail, ctx, when)
+        valid = all(o.fiche is not None for o in outcomes)
+        total = sum(score(collect(p)) for p in cand.records)
+        scored.append(((int(valid), total, -order), cand, outcomes))
+    if not scored:
+        message = UNREADABLE if mail.defects and not (mail.plain or mail.html) else NO_FICHE
+        return InvalidResult(errors=[FieldError(field="", message=message)])
+    _, cand, outcomes = max(scored, key=lambda s: s[0])
+    if all(o.fiche is not None for o in outcomes):
+        warnings = cand.warnings + [w for o in outcomes for w in o.warnings]
+        return FicheResult(fiches=[o.fiche for o in outcomes if o.fiche], warnings=warnings)
+    if len(outcomes) == 1:
+        return InvalidResult(errors=outcomes[0].errors, partial=outcomes[0].partial)
+    errors = [
+        FieldError(field=e.field, message=f"Fiche n° {i} : {e.message}")
+        for i, o in enumerate(outcomes, 1)
+        for e in o.errors
+    ]
+    return InvalidResult(errors=errors, partial=outcomes[0].partial)
+
+
+def classify(
+    raw: bytes, ctx: ParseContext, *, received_at: dt.datetime | None = None
+) -> Result:
+    """Classifies one raw email. Pure: no database, no network; never raises on bad input."""
+    if not raw or not raw.strip():
+        return IgnoredResult(reason="empty")
+    try:
+        return classify_mail(read_mail(raw), ctx, received_at)
+    except Exception:  # noqa: BLE001 - a broken email is an invalid fiche, never a crash
+        return InvalidResult(errors=[FieldError(field="", message=UNREADABLE)])

@@ -1,0 +1,52 @@
+"""From (field, value) pairs, whatever their source, to one raw fiche: field -> text as written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from parsers.values import clean_value, has_time, is_blank, is_ticked, parse_category
+
+RawFiche = dict[str, str]
+
+CATEGORY_NAMES: dict[str, str] = {
+    "transfer_error": "Erreur de transfert d'appel",
+    "wrong_information": "Information erronée",
+    "other": "Autre",
+}
+
+
+def collect(pairs: Iterable[tuple[str, str]]) -> RawFiche:
+    """The first non-blank value of each field; combined date+time and check box lines split."""
+    raw: RawFiche = {}
+    ticked: list[str] = []
+
+    def put(field: str, value: str) -> None:
+        if field not in raw or (is_blank(raw[field]) and not is_blank(value)):
+            raw[field] = value
+
+    for field, value in pairs:
+        value = clean_value(value)
+        if field.startswith("cat:"):
+            if is_ticked(value):
+                ticked.append(field[4:])
+            continue
+        if field in ("call_datetime", "call_date"):
+            put("call_date", value)
+            if has_time(value):
+                put("call_time", value)
+            continue
+        put(field, value)
+    if ticked and (is_blank(raw.get("category")) or parse_category(raw["category"]) is None):
+        raw["category"] = " ".join(f"[X] {CATEGORY_NAMES[c]}" for c in dict.fromkeys(ticked))
+    return raw
+
+
+def score(raw: RawFiche) -> int:
+    """How much of a fiche was found: the number of fields with a value."""
+    return sum(1 for v in raw.values() if not is_blank(v))
+
+
+def looks_like_fiche(pairs: list[tuple[str, str]]) -> bool:
+    """At least two different fiche labels, one of them filled in."""
+    fields = {f.split(":")[0] if f.startswith("cat:") else f for f, _ in pairs}
+    return len(fields) >= 2 and any(not is_blank(v) for _, v in pairs)

@@ -1,0 +1,200 @@
+"""Reading values as agents write them: dates, times, categories, check boxes, blanks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from parsers.fold import clean_spaces, fold
+from parsers.model import Category
+
+#: Values that mean "nothing written" (compared folded, trailing punctuation removed).
+BLANKS: frozenset[str] = frozenset(
+    {
+        "", "-", "--", "---", "/", "//", "?", "??", ".", "...", "…", "x", "xx", "xxx",
+        "neant", "nc", "n/c", "n.c", "nr", "n/r", "na", "n/a", "non", "non connu", "non connue",
+        "inconnu", "inconnue", "inconnu(e)", "ne sait pas", "nsp", "aucun", "aucune",
+        "sans objet", "so", "s/o", "non renseigne", "non renseignee", "pas connu", "pas connue",
+        "non communique", "non communiquee", "ras", "vide", "rien",
+    }
+)
+
+
+def is_blank(value: str | None) -> bool:
+    if value is None:
+        return True
+    return fold(value).strip(" .:;,_") in BLANKS or not fold(value).strip(" .:;,_-")
+
+
+MONTHS: dict[str, int] = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
+    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
+    "decembre": 12, "dec": 12,
+}
+WEEKDAYS: dict[str, int] = {
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+}
+
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_NUMERIC = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2}))?(?![\d/])"
+)
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_TEXTUAL = re.compile(
+    rf"(?<![\d])(1er|premier|\d{{1,2}})\s*(?:er)?\s+({_MONTH_ALT})\.?(?![a-z])(?:\s+(\d{{4}}|\d{{2}})(?![\d:h]))?"
+)
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+_RELATIVE: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\bavant[\s-]?hier\b"), 2),
+    (re.compile(r"\bhier\b"), 1),
+    (re.compile(r"\b(aujourd\s?'?\s?hui|ce matin|cet? apres[\s-]?midi|ce soir|ce midi|ce jour)\b"),
+     0),
+)
+
+
+def _year(text: str | None, month: int, day: int, ref: dt.date) -> int:
+    if text is None:
+        # No year written: the latest such day on or before the email's date.
+        try:
+            return ref.year if dt.date(ref.year, month, day) <= ref else ref.year - 1
+        except ValueError:
+            return ref.year
+    year = int(text)
+    return 2000 + year if year < 100 else year
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, ref: dt.date) -> dt.date | None:
+    """A day-first French date anywhere in `text`; relative words count from `ref`."""
+    folded = fold(text).replace("’", "'")
+    m = _ISO.search(folded)
+    if m:
+        return _make(int(m[1]), int(m[2]), int(m[3]))
+    m = _TEXTUAL.search(folded)
+    if m:
+        day = 1 if m[1] in ("1er", "premier") else int(m[1])
+        month = MONTHS[m[2]]
+        return _make(_year(m[3], month, day, ref), month, day)
+    m = _NUMERIC.search(folded)
+    if m and (m[4] is not None or m[2] in "/."):
+        day, month = int(m[1]), int(m[3])
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return None
+        return _make(_year(m[4], month, day, ref), month, day)
+    for pattern, days in _RELATIVE:
+        if pattern.search(folded):
+            return ref - dt.timedelta(days=days)
+    m = _WEEKDAY.search(folded)
+    if m:
+        back = (ref.weekday() - WEEKDAYS[m[1]]) % 7
+        return ref - dt.timedelta(days=back)
+    return None
+
+
+_TIME = re.compile(
+    r"(?<![\d/.\-])([01]?\d|2[0-3])\s*(?:heures?|h|:)\s*([0-5]\d)?(?!\d)(?:\s*(?:min|mn))?"
+)
+
+
+def parse_time(text: str) -> str | None:
+    """`14h30`, `14 h 30`, `14:30`, `14h`, `16H10`, `9h05`, `midi` -> "HH:MM"."""
+    folded = fold(text)
+    for m in _TIME.finditer(folded):
+        # "12:03:2026" or "14:30:00": keep only plausible clock readings.
+        hour, minute = int(m[1]), int(m[2] or 0)
+        return f"{hour:02d}:{minute:02d}"
+    if re.search(r"\bmidi\b", folded) and not re.search(r"apres[\s-]?midi", folded):
+        return "12:00"
+    return None
+
+
+def has_time(text: str) -> bool:
+    return parse_time(text) is not None
+
+
+# --- categories ------------------------------------------------------------------------
+
+CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
+    "transfer_error": (
+        "erreur de transfert d'appel", "erreur de transfert", "mauvais transfert",
+        "transfert errone", "transfert", "transfere", "mal oriente", "mal orientee",
+        "mauvaise orientation", "erreur d'orientation", "erreur d'aiguillage", "mauvais service",
+    ),
+    "wrong_information": (
+        "information erronee", "informations erronees", "info erronee", "infos erronees",
+        "mauvaise information", "mauvaise info", "mauvaises informations", "fausse information",
+        "information fausse", "information incorrecte", "erreur d'information",
+        "renseignement errone", "information inexacte", "erronee",
+    ),
+    "other": ("autre", "autres"),
+}
+
+_TICKED = r"\[\s*[x✓✔✗✘v*]\s*\]|\(\s*[x✓✔✗✘v*]\s*\)|[☒☑✅■⊠✓✔✗✘]"
+_UNTICKED = r"\[\s*\]|\(\s*\)|[☐□▢]"
+_BOX = re.compile(rf"({_TICKED})|({_UNTICKED})")
+_MARK_AFTER = re.compile(r"^\s*[:=]?\s*(?:x|oui|✓|✔|☒|☑)(?![a-z])")
+
+
+def _words_category(folded: str) -> Category | None:
+    best: tuple[int, int, Category] | None = None
+    for category, words in CATEGORY_WORDS.items():
+        for word in words:
+            for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+                key = (m.start(), -len(word), category)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+    return best[2] if best else None
+
+
+def parse_category(text: str) -> Category | None:
+    """The category a value names: check boxes first, then words and synonyms."""
+    folded = fold(text).replace("’", "'")
+    boxes = list(_BOX.finditer(folded))
+    if boxes:
+        ticked: list[Category] = []
+        for i, box in enumerate(boxes):
+            end = boxes[i + 1].start() if i + 1 < len(boxes) else len(folded)
+            if box[1]:
+                found = _words_category(folded[box.end() : end])
+                if found:
+                    ticked.append(found)
+        if len(set(ticked)) == 1:
+            return ticked[0]
+        if ticked:
+            return None
+        # Boxes but none ticked in the box itself: maybe "Autre X".
+    after: list[Category] = []
+    before: list[Category] = []
+    for category, words in CATEGORY_WORDS.items():
+        for word in words:
+            for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+                if _MARK_AFTER.match(folded[m.end() :]):
+                    after.append(category)
+                elif re.search(r"(?:^|\s)x\s*$", folded[: m.start()]):
+                    before.append(category)
+    marked = after or before
+    if len(set(marked)) == 1:
+        return marked[0]
+    if boxes or marked:
+        return None
+    listed = {c for c, ws in CATEGORY_WORDS.items() if ws[0] in folded or ws[-1] in folded}
+    if len(listed) == 3 and "/" in folded or (len(listed) == 3 and " ou " in folded):
+        return None  # the blank choice list copied as it is
+    return _words_category(folded)
+
+
+def is_ticked(value: str) -> bool:
+    """A value that says a stand-alone check box line is ticked ("X", "oui", "☒")."""
+    folded = fold(value).strip(" :.")
+    return folded in {"x", "oui", "[x]", "(x)", "☒", "☑", "✓", "✔", "✅", "yes", "coche"}
+
+
+def clean_value(value: str) -> str:
+    return clean_spaces(value).strip(" :;,")
