@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from intake.clock import Clock, system_clock
 from intake.config import Settings
 from intake.store import Store
+from intake.tokens import load_secret
 from outbox.mails import MailFactory
 from outbox.render import Renderer
 from parsers.context import ParseContext
@@ -19,6 +20,8 @@ class Runtime:
     store: Store
     rules: LoadedRules
     mails: MailFactory
+    #: Key of the approval tokens (see intake/tokens.py).
+    secret: bytes
     clock: Clock = field(default=system_clock)
 
     @property
@@ -35,8 +38,10 @@ class Runtime:
 def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     rules = load_rules(settings.path(settings.rules))
     renderer = Renderer(settings.path(settings.templates))
-    store = Store(settings.path(settings.database))
-    return Runtime(settings, store, rules, MailFactory(renderer, settings.sender, clock), clock)
+    database = settings.path(settings.database)
+    store = Store(database)
+    mails = MailFactory(renderer, settings.sender, clock)
+    return Runtime(settings, store, rules, mails, load_secret(database), clock)
 
 
 def make_parse_context(settings: Settings, rules: LoadedRules) -> ParseContext:

@@ -64,6 +64,9 @@ class FicheResult(BaseModel):
     kind: Literal["fiche"] = "fiche"
     fiches: list[Fiche]
     warnings: list[FieldError] = []
+    #: Problems of fiches that could not be registered while others in the same email could
+    #: (a spreadsheet with one fiche per row): the sender is told about these.
+    rejected: list[FieldError] = []
 
 
 class InvalidResult(BaseModel):

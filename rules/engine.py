@@ -33,6 +33,7 @@ class Routing:
     redactions: dict[str, list[str]]
     reminder_hours: int
     escalate_hours: int
+    escalate_to: list[str]
     rules_version: str
     trace: list[RuleTrace] = field(default_factory=list)
 
@@ -159,6 +160,9 @@ def route(fiche: Fiche, loaded: LoadedRules) -> Routing:
         redactions=redactions,
         reminder_hours=deciding.reminder_hours,
         escalate_hours=deciding.escalate_hours,
+        escalate_to=[
+            a for ref in deciding.escalate_to for a in resolve(ref, fiche, directory)
+        ] or [queue],
         rules_version=loaded.version,
         trace=trace,
     )

@@ -94,8 +94,11 @@ class Rule(Strict):
     cc: list[str] = []
     #: Fields hidden from a recipient reference, e.g. {"service.attached_mairies": ["agent_3975"]}.
     redact: dict[str, list[str]] = {}
-    reminder_hours: int = 48
-    escalate_hours: int = 96
+    #: A reminder to the approvers after this long without a decision...
+    reminder_hours: int = Field(default=48, ge=1)
+    #: ...and after this long, a new approval round with `escalate_to` (default: the queue).
+    escalate_hours: int = Field(default=96, ge=1)
+    escalate_to: list[str] = []
     stop: bool = True
 
 
