@@ -26,6 +26,8 @@ class Settings(BaseModel):
     database: Path
     rules: Path = Path("rules.yaml")
     templates: Path = Path("templates/fr")
+    #: The official form (labels, synonyms, limits); None: the one shipped in config/form.yaml.
+    form: Path | None = None
     sender: str = Field(description="Display name and address our mails come from")
     poll_seconds: int = Field(default=60, ge=1)
     processed_folder: str = "Traités"

@@ -11,6 +11,7 @@ from intake.tokens import load_secret
 from outbox.mails import MailFactory
 from outbox.render import Renderer
 from parsers.context import ParseContext
+from parsers.form import default_form, load_form
 from rules.loader import LoadedRules, load_rules
 
 
@@ -46,7 +47,9 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
 
 def make_parse_context(settings: Settings, rules: LoadedRules) -> ParseContext:
     """What the parser needs; `intake parse` builds it without opening the database."""
+    form = default_form() if settings.form is None else load_form(settings.path(settings.form))
     return ParseContext(
+        form=form,
         directory=rules.directory,
         own_addresses=frozenset({settings.sender_address}),
         reference_prefix=rules.rules.reference_prefix,

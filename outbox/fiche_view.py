@@ -5,27 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-#: Labels as printed on the official fiche, in its order.
-LABELS: dict[str, str] = {
-    "service": "Service / mairie déclarant",
-    "reporter_name": "Agent déclarant",
-    "reporter_email": "Courriel de l'agent déclarant",
-    "call_date": "Date de l'appel",
-    "call_time": "Heure de l'appel",
-    "category": "Type de dysfonctionnement",
-    "agent_3975": "Nom de l'agent 39 75",
-    "caller_request": "Objet de la demande de l'usager",
-    "expected_service": "Service vers lequel l'appel aurait dû être orienté",
-    "wrong_information": "Information erronée communiquée",
-    "description": "Description",
-    "follow_up": "Suite donnée / commentaire",
-}
+from parsers.form import default_form
 
-CATEGORY_LABELS = {
-    "transfer_error": "Erreur de transfert d'appel",
-    "wrong_information": "Information erronée",
-    "other": "Autre",
-}
+#: Labels as printed on the official fiche, in its order (from config/form.yaml).
+LABELS: dict[str, str] = default_form().labels
+CATEGORY_LABELS: dict[str, str] = default_form().category_labels
 
 
 def _display(field: str, value: Any) -> str:

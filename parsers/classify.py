@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from parsers.attachments import read_attachments
 from parsers.context import ParseContext
 from parsers.fields import collect, looks_like_fiche, score
+from parsers.form import FormDefinition
 from parsers.forward import split_forwards
 from parsers.html import html_to_text, table_rows
 from parsers.loops import detect_loop
@@ -56,44 +57,44 @@ def reference_date(mail: Mail, received_at: dt.datetime | None) -> dt.date:
     return when.date()
 
 
-def _best_segment(text: str) -> tuple[Pairs, str | None, str | None]:
+def _best_segment(text: str, form: FormDefinition) -> tuple[Pairs, str | None, str | None]:
     best: tuple[Pairs, str | None, str | None] = ([], None, None)
     best_score = -1
     for segment in split_forwards(text):
-        pairs = extract_pairs(segment.text)
-        value = score(collect(pairs)) if looks_like_fiche(pairs) else 0
+        pairs = extract_pairs(segment.text, form)
+        value = score(collect(pairs, form)) if looks_like_fiche(pairs) else 0
         if value >= best_score and (value > 0 or best_score < 0):
             best, best_score = (pairs, segment.author_name, segment.author_email), value
     return best
 
 
-def _body_candidates(mail: Mail) -> list[Candidate]:
+def _body_candidates(mail: Mail, form: FormDefinition) -> list[Candidate]:
     found: list[Candidate] = []
     for text in mail.plain:
-        pairs, name, addr = _best_segment(text)
+        pairs, name, addr = _best_segment(text, form)
         if looks_like_fiche(pairs):
             found.append(Candidate("body", [pairs], name, addr))
     for html in mail.html:
         rows = table_rows(html)
-        records = header_records(rows)
-        _, name, addr = _best_segment(html_to_text(html))
+        records = header_records(rows, form)
+        _, name, addr = _best_segment(html_to_text(html), form)
         if len(records) > 1:
             found.append(Candidate("html", records, name, addr))
             continue
         text = html_to_text(html, drop_tables=True)
-        pairs = row_pairs(rows) + _best_segment(text)[0]
+        pairs = row_pairs(rows, form) + _best_segment(text, form)[0]
         if looks_like_fiche(pairs):
             found.append(Candidate("html", [pairs], name, addr))
     return found
 
 
-def _candidates(mail: Mail, depth: int = 0) -> list[Candidate]:
-    found = _body_candidates(mail)
-    for source, records, warnings in read_attachments(mail.attachments):
+def _candidates(mail: Mail, form: FormDefinition, depth: int = 0) -> list[Candidate]:
+    found = _body_candidates(mail, form)
+    for source, records, warnings in read_attachments(mail.attachments, form):
         found.append(Candidate(source, records, warnings=warnings))
     if depth < 3:
         for inner in mail.inner:
-            for cand in _candidates(inner, depth + 1):
+            for cand in _candidates(inner, form, depth + 1):
                 cand.author_name = cand.author_name or inner.from_name or None
                 cand.author_email = cand.author_email or inner.from_addr or None
                 found.append(cand)
@@ -103,12 +104,13 @@ def _candidates(mail: Mail, depth: int = 0) -> list[Candidate]:
 def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> list[Outcome]:
     return [
         build(
-            collect(pairs),
+            collect(pairs, ctx.form),
             directory=ctx.directory,
             ref=ref,
             source=cand.source,
             sender_name=cand.author_name or mail.from_name or None,
             sender_email=cand.author_email or mail.from_addr or None,
+            form=ctx.form,
         )
         for pairs in cand.records
     ]
@@ -134,10 +136,10 @@ def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None
         return _reply(mail, ref)
     when = reference_date(mail, received_at)
     scored: list[tuple[tuple[int, int, int], Candidate, list[Outcome]]] = []
-    for order, cand in enumerate(_candidates(mail)):
+    for order, cand in enumerate(_candidates(mail, ctx.form)):
         outcomes = _evaluate(cand, mail, ctx, when)
         valid = all(o.fiche is not None for o in outcomes)
-        total = sum(score(collect(p)) for p in cand.records)
+        total = sum(score(collect(p, ctx.form)) for p in cand.records)
         scored.append(((int(valid), total, -order), cand, outcomes))
     if not scored:
         message = UNREADABLE if mail.defects and not (mail.plain or mail.html) else NO_FICHE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from parsers.form import FormDefinition, default_form
 from rules.directory import Directory
 
 
@@ -14,3 +15,5 @@ class ParseContext:
     own_addresses: frozenset[str] = field(default_factory=frozenset)
     #: Prefix of ticket references, as in 3975-2026-00042.
     reference_prefix: str = "3975"
+    #: The official form: labels, synonyms, categories, limits (config/form.yaml by default).
+    form: FormDefinition = field(default_factory=default_form)

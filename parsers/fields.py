@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from parsers.form import FormDefinition, default_form
 from parsers.values import clean_value, has_time, is_blank, is_ticked, parse_category
 
 RawFiche = dict[str, str]
 
-CATEGORY_NAMES: dict[str, str] = {
-    "transfer_error": "Erreur de transfert d'appel",
-    "wrong_information": "Information erronée",
-    "other": "Autre",
-}
 
-
-def collect(pairs: Iterable[tuple[str, str]]) -> RawFiche:
+def collect(pairs: Iterable[tuple[str, str]], form: FormDefinition | None = None) -> RawFiche:
     """The first non-blank value of each field; combined date+time and check box lines split."""
+    form = form or default_form()
     raw: RawFiche = {}
     ticked: list[str] = []
 
@@ -36,8 +32,10 @@ def collect(pairs: Iterable[tuple[str, str]]) -> RawFiche:
                 put("call_time", value)
             continue
         put(field, value)
-    if ticked and (is_blank(raw.get("category")) or parse_category(raw["category"]) is None):
-        raw["category"] = " ".join(f"[X] {CATEGORY_NAMES[c]}" for c in dict.fromkeys(ticked))
+    words = form.category_words
+    if ticked and (is_blank(raw.get("category")) or parse_category(raw["category"], words) is None):
+        names = form.category_labels
+        raw["category"] = " ".join(f"[X] {names[c]}" for c in dict.fromkeys(ticked))
     return raw
 
 

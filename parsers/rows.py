@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from parsers.labels import match_label
+from parsers.form import FormDefinition, default_form
 
 
-def _label(cell: str) -> str | None:
-    return match_label(cell.strip().rstrip(" :："))
+def _label(cell: str, form: FormDefinition) -> str | None:
+    return form.match_label(cell.strip().rstrip(" :："))
 
 
-def row_pairs(rows: list[list[str]]) -> list[tuple[str, str]]:
+def row_pairs(
+    rows: list[list[str]], form: FormDefinition | None = None
+) -> list[tuple[str, str]]:
     """(field, value) from label/value rows: 2 columns, 4 columns, or "Label : value" cells."""
+    form = form or default_form()
     pairs: list[tuple[str, str]] = []
     for cells in rows:
         cells = [c for c in cells if c.strip()] if len(cells) > 4 else cells
-        first = _label(cells[0]) if cells else None
-        if len(cells) == 4 and first and _label(cells[2]):
-            pairs += [(first, cells[1]), (_label(cells[2]) or "", cells[3])]
+        first = _label(cells[0], form) if cells else None
+        if len(cells) == 4 and first and _label(cells[2], form):
+            pairs += [(first, cells[1]), (_label(cells[2], form) or "", cells[3])]
         elif first and len(cells) >= 2:
             pairs.append((first, " ".join(c for c in cells[1:] if c.strip())))
         elif first and first.startswith("cat:"):
@@ -25,16 +28,19 @@ def row_pairs(rows: list[list[str]]) -> list[tuple[str, str]]:
             for cell in cells:
                 if ":" in cell:
                     head, value = cell.split(":", 1)
-                    field = match_label(head)
+                    field = form.match_label(head)
                     if field:
                         pairs.append((field, value.strip()))
     return pairs
 
 
-def header_records(rows: list[list[str]]) -> list[list[tuple[str, str]]]:
+def header_records(
+    rows: list[list[str]], form: FormDefinition | None = None
+) -> list[list[tuple[str, str]]]:
     """A table with a header row of labels and one fiche per following row."""
+    form = form or default_form()
     for h, header in enumerate(rows):
-        fields = [_label(c) for c in header]
+        fields = [_label(c, form) for c in header]
         real = [f for f in fields if f and not f.startswith("cat:")]
         if len(set(real)) < 3 or len(header) < 3:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from parsers.fold import fold
-from parsers.labels import match_label
+from parsers.form import FormDefinition, default_form
 
 Pair = tuple[str, str]
 
@@ -23,32 +23,32 @@ _BOX_FIRST = re.compile(r"^\s*(\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑�
 _SPLIT_TAB = re.compile(r"\t+|\s{3,}|\s+\|\s+")
 
 
-def _split(line: str) -> tuple[str, str, str] | None:
+def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
     """(field, label, value) when the line starts with a known label."""
     body = _BULLET.sub("", line, count=1)
     for sep in (":", "："):
         if sep in body:
             label, value = body.split(sep, 1)
-            field = match_label(label)
+            field = form.match_label(label)
             if field:
                 return field, label, value.strip()
     parts = _SPLIT_TAB.split(body.strip(), maxsplit=1)
     if len(parts) == 2:
-        field = match_label(parts[0])
+        field = form.match_label(parts[0])
         if field:
             return field, parts[0], parts[1].strip(" :|")
     box = _BOX_FIRST.match(body)
     if box:
-        field = match_label(box[2])
+        field = form.match_label(box[2])
         if field and field.startswith("cat:"):
             return field, box[2], box[1]
     # A label alone on its line (value on the next lines), or "Label X" check box lines.
-    field = match_label(body.strip().rstrip(":").strip())
+    field = form.match_label(body.strip().rstrip(":").strip())
     if field:
         return field, body.strip(), ""
     m = re.match(r"^(.*?)\s+(\[?\s*[xX✓✔☒☑]\s*\]?)\s*$", body.strip())
     if m:
-        field = match_label(m[1])
+        field = form.match_label(m[1])
         if field and field.startswith("cat:"):
             return field, m[1], m[2]
     return None
@@ -58,8 +58,9 @@ def is_closing(line: str) -> bool:
     return bool(_CLOSING.match(fold(line).strip()))
 
 
-def extract_pairs(text: str) -> list[Pair]:
+def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
     """Every (field, value) found in `text`, in order; values joined across wrapped lines."""
+    form = form or default_form()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     pairs: list[Pair] = []
     field: str | None = None
@@ -80,7 +81,7 @@ def extract_pairs(text: str) -> list[Pair]:
                 field, parts = None, []
             continue
         blank_run = 0
-        found = _split(line)
+        found = _split(line, form)
         if found:
             flush()
             field, parts = found[0], [found[2]]

@@ -7,26 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.fields import RawFiche
+from parsers.form import ALWAYS_REQUIRED, FormDefinition, default_form
 from parsers.model import Fiche, FieldError, Source
 from parsers.service import resolve_service
 from parsers.values import is_blank, parse_category, parse_date, parse_time
 from rules.directory import Directory
-
-#: Field names as printed on the form, for the messages.
-FORM_LABELS: dict[str, str] = {
-    "service": "Service / mairie déclarant",
-    "reporter_name": "Agent déclarant",
-    "reporter_email": "Courriel de l'agent déclarant",
-    "call_date": "Date de l'appel",
-    "call_time": "Heure de l'appel",
-    "category": "Type de dysfonctionnement",
-    "agent_3975": "Nom de l'agent 39 75",
-    "caller_request": "Objet de la demande de l'usager",
-    "expected_service": "Service vers lequel l'appel aurait dû être orienté",
-    "wrong_information": "Information erronée communiquée",
-    "description": "Description",
-    "follow_up": "Suite donnée / commentaire",
-}
 
 NO_FICHE = (
     "Aucune fiche de signalement n'a été trouvée dans ce courriel. Recopiez les rubriques de la "
@@ -35,15 +20,6 @@ NO_FICHE = (
     "dysfonctionnement, Nom de l'agent 39 75 si connu, Objet de la demande de l'usager, "
     "Description…), ou joignez la fiche remplie (Word, Excel ou LibreOffice)."
 )
-MISSING: dict[str, str] = {
-    "service": "Service / mairie déclarant manquant : indiquez la mairie ou le service qui "
-    "signale, par exemple « Mairie du 12e ».",
-    "call_date": "Date de l'appel manquante : indiquez la date de l'appel, par exemple 12/03/2026.",
-    "category": "Type de dysfonctionnement manquant : indiquez « Erreur de transfert d'appel », "
-    "« Information erronée » ou « Autre » (ou cochez la case correspondante).",
-    "description": "Description manquante : décrivez en quelques lignes ce qui s'est passé "
-    "lors de l'appel.",
-}
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 TEXT_FIELDS = (
     "reporter_name", "agent_3975", "caller_request", "expected_service", "wrong_information",
@@ -71,8 +47,10 @@ def build(
     source: Source,
     sender_name: str | None,
     sender_email: str | None,
+    form: FormDefinition | None = None,
 ) -> Outcome:
     """Validates one raw fiche; `ref` is the email's date (for relative dates and the future)."""
+    form = form or default_form()
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
     value = {k: (None if is_blank(v) else v) for k, v in raw.items()}
@@ -83,7 +61,7 @@ def build(
     service = value.get("service")
     service_id = None
     if service is None:
-        err("service", MISSING["service"])
+        err("service", form.field("service").missing_message)
     else:
         entry = resolve_service(service, directory)
         if entry is None:
@@ -97,7 +75,7 @@ def build(
     call_date = None
     date_text = value.get("call_date")
     if date_text is None:
-        err("call_date", MISSING["call_date"])
+        err("call_date", form.field("call_date").missing_message)
     else:
         call_date = parse_date(date_text, ref)
         if call_date is None:
@@ -120,9 +98,9 @@ def build(
     category = None
     category_text = value.get("category")
     if category_text is None:
-        err("category", MISSING["category"])
+        err("category", form.field("category").missing_message)
     else:
-        category = parse_category(category_text)
+        category = parse_category(category_text, form.category_words)
         if category is None:
             err("category", f"Type de dysfonctionnement illisible : {_quote(category_text)}. "
                 "Indiquez une seule des trois valeurs : « Erreur de transfert d'appel », "
@@ -130,7 +108,7 @@ def build(
 
     description = value.get("description")
     if description is None:
-        err("description", MISSING["description"])
+        err("description", form.field("description").missing_message)
 
     reporter_email = value.get("reporter_email")
     if reporter_email is not None:
@@ -140,7 +118,11 @@ def build(
     texts = {k: value.get(k) for k in TEXT_FIELDS}
     texts["reporter_name"] = texts["reporter_name"] or sender_name or None
 
-    partial: dict[str, str | None] = {k: value.get(k) for k in FORM_LABELS if k in value}
+    for rubrique in form.required:
+        if rubrique.name not in ALWAYS_REQUIRED and value.get(rubrique.name) is None:
+            err(rubrique.name, rubrique.missing_message)
+
+    partial: dict[str, str | None] = {k: value.get(k) for k in form.labels if k in value}
     partial.update({"service_id": service_id, "reporter_email": reporter_email,
                     "reporter_name": texts["reporter_name"]})
     if call_date is not None:

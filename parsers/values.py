@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from parsers.fold import clean_spaces, fold
 from parsers.model import Category
@@ -121,20 +122,15 @@ def has_time(text: str) -> bool:
 
 # --- categories ------------------------------------------------------------------------
 
-CATEGORY_WORDS: dict[Category, tuple[str, ...]] = {
-    "transfer_error": (
-        "erreur de transfert d'appel", "erreur de transfert", "mauvais transfert",
-        "transfert errone", "transfert", "transfere", "mal oriente", "mal orientee",
-        "mauvaise orientation", "erreur d'orientation", "erreur d'aiguillage", "mauvais service",
-    ),
-    "wrong_information": (
-        "information erronee", "informations erronees", "info erronee", "infos erronees",
-        "mauvaise information", "mauvaise info", "mauvaises informations", "fausse information",
-        "information fausse", "information incorrecte", "erreur d'information",
-        "renseignement errone", "information inexacte", "erronee",
-    ),
-    "other": ("autre", "autres"),
-}
+#: Folded words naming each category, printed label first (from form.yaml's categories).
+CategoryWords = Mapping[Category, tuple[str, ...]]
+
+
+def _default_words() -> CategoryWords:
+    from parsers.form import default_form  # late: the form module is heavier to import
+
+    return default_form().category_words
+
 
 _TICKED = r"\[\s*[x✓✔✗✘v*]\s*\]|\(\s*[x✓✔✗✘v*]\s*\)|[☒☑✅■⊠✓✔✗✘]"
 _UNTICKED = r"\[\s*\]|\(\s*\)|[☐□▢]"
@@ -142,9 +138,9 @@ _BOX = re.compile(rf"({_TICKED})|({_UNTICKED})")
 _MARK_AFTER = re.compile(r"^\s*[:=]?\s*(?:x|oui|✓|✔|☒|☑)(?![a-z])")
 
 
-def _words_category(folded: str) -> Category | None:
+def _words_category(folded: str, words_of: CategoryWords) -> Category | None:
     best: tuple[int, int, Category] | None = None
-    for category, words in CATEGORY_WORDS.items():
+    for category, words in words_of.items():
         for word in words:
             for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
                 key = (m.start(), -len(word), category)
@@ -153,8 +149,9 @@ def _words_category(folded: str) -> Category | None:
     return best[2] if best else None
 
 
-def parse_category(text: str) -> Category | None:
+def parse_category(text: str, words_of: CategoryWords | None = None) -> Category | None:
     """The category a value names: check boxes first, then words and synonyms."""
+    words_of = words_of or _default_words()
     folded = fold(text).replace("’", "'")
     boxes = list(_BOX.finditer(folded))
     if boxes:
@@ -162,7 +159,7 @@ def parse_category(text: str) -> Category | None:
         for i, box in enumerate(boxes):
             end = boxes[i + 1].start() if i + 1 < len(boxes) else len(folded)
             if box[1]:
-                found = _words_category(folded[box.end() : end])
+                found = _words_category(folded[box.end() : end], words_of)
                 if found:
                     ticked.append(found)
         if len(set(ticked)) == 1:
@@ -172,7 +169,7 @@ def parse_category(text: str) -> Category | None:
         # Boxes but none ticked in the box itself: maybe "Autre X".
     after: list[Category] = []
     before: list[Category] = []
-    for category, words in CATEGORY_WORDS.items():
+    for category, words in words_of.items():
         for word in words:
             for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
                 if _MARK_AFTER.match(folded[m.end() :]):
@@ -184,10 +181,10 @@ def parse_category(text: str) -> Category | None:
         return marked[0]
     if boxes or marked:
         return None
-    listed = {c for c, ws in CATEGORY_WORDS.items() if ws[0] in folded or ws[-1] in folded}
+    listed = {c for c, ws in words_of.items() if ws[0] in folded or ws[-1] in folded}
     if len(listed) == 3 and "/" in folded or (len(listed) == 3 and " ou " in folded):
         return None  # the blank choice list copied as it is
-    return _words_category(folded)
+    return _words_category(folded, words_of)
 
 
 def is_ticked(value: str) -> bool:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from parsers import find_reference, resolve_service
 from parsers.fold import fold_words
-from parsers.labels import SYNONYMS, match_label
+from parsers.form import default_form
+from parsers.labels import match_label
 from parsers.mime import decode_bytes
 from parsers.values import MONTHS, is_blank, parse_category, parse_date, parse_time
 from rules.directory import Directory
@@ -184,7 +185,10 @@ def test_labels(label: str, field: str | None) -> None:
     assert match_label(label) == field
 
 
-@given(st.sampled_from([s for ss in SYNONYMS.values() for s in ss]), st.sampled_from(
+SYNONYMS = [s for f in default_form().fields for s in (f.label, *f.synonyms)]
+
+
+@given(st.sampled_from(SYNONYMS), st.sampled_from(
     [str.upper, str.lower, str.title, lambda s: s + " :", lambda s: "* " + s, lambda s: s + "*"]))
 def test_label_folding(label: str, change: object) -> None:
     assert callable(change)

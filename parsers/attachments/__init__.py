@@ -11,6 +11,7 @@ from parsers.attachments.ods import read_ods
 from parsers.attachments.xlsx import read_xlsx
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
+from parsers.form import FormDefinition
 from parsers.mime import Attachment, decode_bytes
 from parsers.model import FieldError, Source
 from parsers.rows import header_records, row_pairs
@@ -51,21 +52,21 @@ def _kind(att: Attachment) -> tuple[Source, Reader] | None:
     return None
 
 
-def records_of(grids: list[Grid], text: str) -> list[Pairs]:
+def records_of(grids: list[Grid], text: str, form: FormDefinition) -> list[Pairs]:
     """One record per fiche: header-row tables give several, label/value grids give one."""
     for grid in grids:
-        records = header_records(grid)
+        records = header_records(grid, form)
         if records:
             return records
     pairs: Pairs = []
     for grid in grids:
-        pairs += row_pairs(grid)
-    pairs += extract_pairs(text)
+        pairs += row_pairs(grid, form)
+    pairs += extract_pairs(text, form)
     return [pairs] if looks_like_fiche(pairs) else []
 
 
 def read_attachments(
-    attachments: list[Attachment],
+    attachments: list[Attachment], form: FormDefinition
 ) -> list[tuple[Source, list[Pairs], list[FieldError]]]:
     """(source, records, warnings) for every attachment that holds a fiche."""
     found: list[tuple[Source, list[Pairs], list[FieldError]]] = []
@@ -83,7 +84,7 @@ def read_attachments(
             grids, text = kind[1](att.data)
         except Exception:  # noqa: BLE001 - a damaged file is skipped, the body may still hold it
             continue
-        records = records_of(grids, text)
+        records = records_of(grids, text, form)
         if records:
             found.append((kind[0], records, []))
     if skipped:

@@ -1,0 +1,190 @@
+"""`form.yaml`: the official fiche (labels, synonyms, types, required rubriques, categories).
+
+The parser reads labels and category words from here, `intake form` prints the blank fiche
+from here, and the mails show fields under the labels printed here: one definition for all.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from intake.errors import ConfigError
+from parsers.labels import label_key
+from parsers.model import FICHE_FIELDS, Category
+
+#: The form shipped with the code: used when no other is configured.
+SHIPPED_FORM = Path(__file__).resolve().parents[1] / "config" / "form.yaml"
+
+FieldType = Literal["text", "date", "time", "datetime", "category", "service", "email"]
+#: Rubriques a ticket cannot exist without (see parsers.model.Fiche).
+ALWAYS_REQUIRED = frozenset({"service", "call_date", "category", "description"})
+#: Rubriques read from a fiche: the canonical fields (service_id is derived, not written)
+#: plus a combined "Date et heure de l'appel".
+READ_FIELDS = tuple(f for f in FICHE_FIELDS if f != "service_id") + ("call_datetime",)
+
+
+class FormField(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    label: str = Field(min_length=1)
+    type: FieldType = "text"
+    required: bool = False
+    printed: bool = True
+    #: How to fill it in, printed on the blank fiche after the label.
+    help: str | None = None
+    #: The error the agent reads when a required rubrique is empty.
+    missing: str | None = None
+    synonyms: list[str] = []
+
+    @property
+    def missing_message(self) -> str:
+        return self.missing or f"Rubrique « {self.label} » manquante : remplissez-la."
+
+
+class CategoryOption(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Category
+    label: str = Field(min_length=1)
+    box_labels: list[str] = []
+    synonyms: list[str] = []
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_attachment_mb: float = Field(default=10, gt=0)
+    max_inflated_mb: float = Field(default=50, gt=0)
+    max_pdf_pages: int = Field(default=20, ge=1)
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
+
+    @property
+    def max_inflated_bytes(self) -> int:
+        return int(self.max_inflated_mb * 1024 * 1024)
+
+
+class FormDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = "Fiche de signalement"
+    intro: str = ""
+    limits: Limits = Limits()
+    fields: list[FormField]
+    categories: list[CategoryOption]
+
+    _labels: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> FormDefinition:
+        names = [f.name for f in self.fields]
+        unknown = sorted(set(names) - set(READ_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown rubrique(s) {unknown}; known: {list(READ_FIELDS)}")
+        absent = [n for n in READ_FIELDS if n not in names]
+        if absent or len(set(names)) != len(names):
+            raise ValueError(f"each of {list(READ_FIELDS)} must appear exactly once")
+        optional = sorted(n for n in ALWAYS_REQUIRED if not self.field(n).required)
+        if optional:
+            raise ValueError(f"{optional} must stay required: a ticket cannot do without them")
+        values = [c.value for c in self.categories]
+        if len(values) != len(set(values)) or set(values) != set(get_args(Category)):
+            raise ValueError(f"categories must list each of {list(get_args(Category))} once")
+        table: dict[str, str] = {}
+        entries = [(f.name, s) for f in self.fields for s in (f.label, *f.synonyms)]
+        entries += [
+            (f"cat:{c.value}", s) for c in self.categories for s in (c.label, *c.box_labels)
+        ]
+        for name, label in entries:
+            key = label_key(label)
+            if not key:
+                raise ValueError(f"{name}: the label {label!r} has no letters or digits")
+            if table.setdefault(key, name) != name:
+                raise ValueError(f"{label!r} is a label of both {table[key]} and {name}")
+        self._labels.update(table)
+        return self
+
+    def field(self, name: str) -> FormField:
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    @property
+    def printed_fields(self) -> list[FormField]:
+        return [f for f in self.fields if f.printed]
+
+    @property
+    def required(self) -> list[FormField]:
+        return [f for f in self.fields if f.required]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Canonical field name -> label as printed (the mails show fields under these)."""
+        return {f.name: f.label for f in self.fields if f.printed}
+
+    @property
+    def category_labels(self) -> dict[str, str]:
+        return {c.value: c.label for c in self.categories}
+
+    def match_label(self, label: str) -> str | None:
+        """The field a written label stands for (`cat:VALUE` for a check-box line), or None."""
+        if not label or len(label) > 90:
+            return None
+        key = label_key(label)
+        return self._labels.get(key) if key else None
+
+    @functools.cached_property
+    def category_words(self) -> dict[Category, tuple[str, ...]]:
+        """Folded words naming each category in a value, the printed label first."""
+        from parsers.fold import fold
+
+        return {
+            c.value: tuple(fold(w) for w in (c.label, *c.synonyms)) for c in self.categories
+        }
+
+
+def load_form(path: Path) -> FormDefinition:
+    """Reads and validates a form definition; ConfigError names the file and the problem.
+
+    Cached by path and modification time: the worker asks for it for every message, and an
+    admin's edit is picked up without a restart.
+    """
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the form definition ({exc.strerror})") from exc
+    return _load_form(path.resolve(), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_form(path: Path, stamp: int) -> FormDefinition:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the form definition ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    try:
+        return FormDefinition.model_validate(raw)
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
+        ]
+        raise ConfigError("\n".join(lines)) from exc
+
+
+@functools.cache
+def default_form() -> FormDefinition:
+    """The shipped form (config/form.yaml), read once."""
+    return load_form(SHIPPED_FORM)
