@@ -2,87 +2,116 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from intake.approvals import open_round
 from intake.headers import MessageInfo
 from intake.runtime import Runtime
-from intake.tickets import enqueue_forwarding, fiche_record, mail_context, new_reference
+from intake.tickets import (
+    enqueue_forwarding,
+    fiche_record,
+    mail_context,
+    new_reference,
+    queue_mail,
+)
 from outbox.fiche_view import LABELS
-from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
+from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
 from rules.engine import route
-
-log = logging.getLogger(__name__)
 
 
 def handle_fiches(rt: Runtime, info: MessageInfo, row: int, result: FicheResult) -> list[str]:
     refs: list[str] = []
-    now = rt.clock()
     with rt.store.transaction():
         for index, fiche in enumerate(result.fiches):
             if rt.store.ticket_for_fiche(row, index):
                 continue  # already made by an earlier run that stopped before the move
-            routing = route(fiche, rt.rules)
-            ref, seq = new_reference(rt, now.year)
-            status = "pending_approval" if routing.approval_required else "forwarded"
-            record: dict[str, Any] = {
-                **fiche_record(fiche),
-                "ref": ref,
-                "year": now.year,
-                "seq": seq,
-                "status": status,
-                "message_row": row,
-                "fiche_index": index,
-                "warnings": [w.model_dump() for w in result.warnings],
-                "rule_id": routing.rule,
-                "rules_version": routing.rules_version,
-                "approvers": routing.approvers,
-                "recipients": routing.recipients + routing.cc,
-                "redactions": routing.redactions,
-                "created_at": now.isoformat(),
-                "updated_at": now.isoformat(),
-            }
-            ticket_id = rt.store.insert_ticket(record)
-            ticket = rt.store.ticket(ticket_id)
-            rt.store.add_event(
-                at=now.isoformat(),
-                actor=info.sender or "unknown",
-                kind="ticket_created",
-                ticket_id=ticket_id,
-                message_row=row,
-                status=status,
-                source=fiche.source,
-            )
-            rt.store.add_event(
-                at=now.isoformat(),
-                actor="rules",
-                kind="routed",
-                ticket_id=ticket_id,
-                rule=routing.rule,
-                rules_version=routing.rules_version,
-                approvers=routing.approvers,
-                recipients=routing.recipients,
-                trace=[
-                    f"{t.rule}: {'hit' if t.matched else 'miss'} ({t.why})" for t in routing.trace
-                ],
-            )
-            _enqueue_acknowledgement(rt, info, row, ticket, result, routing.approval_required)
-            if routing.approval_required:
-                _enqueue_approval_requests(rt, row, ticket)
-            else:
-                enqueue_forwarding(rt, ticket, message_row=row)
-            refs.append(ref)
-        rt.store.mark_message(row, status="processed", kind="fiche", processed_at=now.isoformat())
+            refs.append(register_fiche(rt, info, row, fiche, result, index=index))
+        rt.store.mark_message(row, status="processed", kind="fiche", processed_at=rt.now_iso())
     return refs
 
 
-def _enqueue_acknowledgement(
+def register_fiche(
+    rt: Runtime,
+    info: MessageInfo,
+    row: int,
+    fiche: Fiche,
+    result: FicheResult,
+    *,
+    index: int = 0,
+    existing: dict[str, Any] | None = None,
+) -> str:
+    """Route a valid fiche and queue what follows; `existing` is an invalid ticket now fixed."""
+    now = rt.clock()
+    routing = route(fiche, rt.rules)
+    record: dict[str, Any] = {
+        **fiche_record(fiche),
+        "status": "pending_approval" if routing.approval_required else "forwarded",
+        "errors": None,
+        "warnings": [w.model_dump() for w in result.warnings],
+        "rule_id": routing.rule,
+        "rules_version": routing.rules_version,
+        "approvers": routing.approvers,
+        "recipients": routing.recipients + routing.cc,
+        "redactions": routing.redactions,
+        "reminder_hours": routing.reminder_hours,
+        "escalate_hours": routing.escalate_hours,
+        "escalate_to": routing.escalate_to,
+        "updated_at": now.isoformat(),
+    }
+    if existing is None:
+        ref, seq = new_reference(rt, now.year)
+        ticket_id = rt.store.insert_ticket(
+            {
+                **record,
+                "ref": ref,
+                "year": now.year,
+                "seq": seq,
+                "message_row": row,
+                "fiche_index": index,
+                "created_at": now.isoformat(),
+            }
+        )
+    else:
+        ticket_id = existing["id"]
+        rt.store.update_ticket(ticket_id, **record)
+    ticket = rt.store.ticket(ticket_id)
+    rt.store.add_event(
+        at=now.isoformat(),
+        actor=info.sender or "unknown",
+        kind="ticket_created" if existing is None else "ticket_completed",
+        ticket_id=ticket_id,
+        message_row=row,
+        status=ticket["status"],
+        source=fiche.source,
+    )
+    rt.store.add_event(
+        at=now.isoformat(),
+        actor="rules",
+        kind="routed",
+        ticket_id=ticket_id,
+        rule=routing.rule,
+        rules_version=routing.rules_version,
+        approvers=routing.approvers,
+        recipients=routing.recipients,
+        trace=[f"{t.rule}: {'hit' if t.matched else 'miss'} ({t.why})" for t in routing.trace],
+    )
+    _acknowledge(rt, info, row, ticket, result, routing.approval_required, first=index == 0)
+    if routing.approval_required:
+        open_round(rt, ticket, routing.approvers, 1, message_row=row)
+    else:
+        enqueue_forwarding(rt, ticket, message_row=row)
+    return str(ticket["ref"])
+
+
+def _acknowledge(
     rt: Runtime,
     info: MessageInfo,
     row: int,
     ticket: dict[str, Any],
     result: FicheResult,
     approval_required: bool,
+    *,
+    first: bool,
 ) -> None:
     reporter = (ticket.get("reporter_email") or info.reply_to or "").lower()
     if not reporter:
@@ -93,6 +122,8 @@ def _enqueue_acknowledgement(
         **mail_context(ticket),
         "routing": {"approval_required": approval_required},
         "warnings": [w.model_dump() for w in result.warnings],
+        # Rows of the same email that could not be registered: told once, with the first.
+        "rejected": [r.model_dump() for r in result.rejected] if first else [],
     }
     mail = rt.mails.make(
         "accuse-reception",
@@ -104,47 +135,11 @@ def _enqueue_acknowledgement(
         message_row=row,
         in_reply_to=info.message_id or None,
     )
-    _queue(rt, mail, ticket["id"])
-
-
-def _enqueue_approval_requests(rt: Runtime, row: int, ticket: dict[str, Any]) -> None:
-    redactions: dict[str, list[str]] = ticket.get("redactions") or {}
-    for approver in ticket["approvers"]:
-        hidden = redactions.get(approver, [])
-        context = {
-            **mail_context(ticket, hidden),
-            "routing": {"recipients": ticket["recipients"]},
-        }
-        mail = rt.mails.make(
-            "demande-validation",
-            to=[approver],
-            context=context,
-            ref=ticket["ref"],
-            ticket_id=ticket["id"],
-            message_row=row,
-            auto_submitted="auto-generated",
-        )
-        _queue(rt, mail, ticket["id"], hidden)
-
-
-def _queue(
-    rt: Runtime, mail: dict[str, Any], ticket_id: int, hidden: list[str] | None = None
-) -> None:
-    rt.store.enqueue(mail)
-    rt.store.add_event(
-        at=rt.now_iso(),
-        actor="system",
-        kind="mail_queued",
-        ticket_id=ticket_id,
-        template=mail["template"],
-        to=mail["recipients"],
-        hidden_fields=hidden or [],
-    )
+    queue_mail(rt, mail, ticket["id"])
 
 
 def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResult) -> list[str]:
     now = rt.clock()
-    errors = [{**e.model_dump(), "label": LABELS.get(e.field, e.field)} for e in result.errors]
     partial = {k: v for k, v in result.partial.items() if k in LABELS and v}
     with rt.store.transaction():
         existing = rt.store.ticket_for_fiche(row, 0)
@@ -161,33 +156,41 @@ def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResu
                 "status": "invalid",
                 "message_row": row,
                 "fiche_index": 0,
-                "errors": errors,
                 "created_at": now.isoformat(),
                 "updated_at": now.isoformat(),
             }
         )
-        ticket = rt.store.ticket(ticket_id)
-        rt.store.add_event(
-            at=now.isoformat(),
-            actor=info.sender or "unknown",
-            kind="ticket_invalid",
-            ticket_id=ticket_id,
-            message_row=row,
-            errors=[e["field"] for e in errors],
-        )
-        if info.reply_to:
-            mail = rt.mails.make(
-                "fiche-invalide",
-                to=[info.reply_to],
-                context={**mail_context(ticket), "errors": errors},
-                ref=ref,
-                ticket_id=ticket_id,
-                message_row=row,
-                in_reply_to=info.message_id or None,
-            )
-            _queue(rt, mail, ticket_id)
+        reject_again(rt, info, row, rt.store.ticket(ticket_id), result)
         rt.store.mark_message(row, status="processed", kind="invalid", processed_at=now.isoformat())
     return [ref]
+
+
+def reject_again(
+    rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], result: InvalidResult
+) -> None:
+    """Record the problems on the ticket and tell the sender, in French, how to fix them."""
+    errors = [{**e.model_dump(), "label": LABELS.get(e.field, e.field)} for e in result.errors]
+    rt.store.update_ticket(ticket["id"], errors=errors, updated_at=rt.now_iso())
+    rt.store.add_event(
+        at=rt.now_iso(),
+        actor=info.sender or "unknown",
+        kind="ticket_invalid",
+        ticket_id=ticket["id"],
+        message_row=row,
+        errors=[e["field"] for e in errors],
+    )
+    if not info.reply_to:
+        return
+    mail = rt.mails.make(
+        "fiche-invalide",
+        to=[info.reply_to],
+        context={**mail_context(ticket), "errors": errors},
+        ref=ticket["ref"],
+        ticket_id=ticket["id"],
+        message_row=row,
+        in_reply_to=info.message_id or None,
+    )
+    queue_mail(rt, mail, ticket["id"])
 
 
 def handle_ignored(rt: Runtime, info: MessageInfo, row: int, result: IgnoredResult) -> list[str]:
@@ -200,22 +203,3 @@ def handle_ignored(rt: Runtime, info: MessageInfo, row: int, result: IgnoredResu
             row, status="processed", kind="ignored", error=result.reason, processed_at=now
         )
     return []
-
-
-def handle_reply(rt: Runtime, info: MessageInfo, row: int, result: ReplyResult) -> list[str]:
-    """A reply to one of our mails is kept on its ticket as a comment, never a new fiche."""
-    now = rt.now_iso()
-    ticket = rt.store.ticket_by_ref(result.ref)
-    with rt.store.transaction():
-        rt.store.add_event(
-            at=now,
-            actor=info.sender or "unknown",
-            kind="reply_received" if ticket else "reply_unknown_ticket",
-            ticket_id=ticket["id"] if ticket else None,
-            message_row=row,
-            ref=result.ref,
-            decision=result.decision,
-            comment=result.comment,
-        )
-        rt.store.mark_message(row, status="processed", kind="reply", processed_at=now)
-    return [result.ref] if ticket else []

@@ -17,6 +17,11 @@ class MessageInfo:
     reply_to: str  # where an answer goes: Reply-To, else From
     subject: str
     size: int
+    #: Headers where a reply brings back what we put in our Message-ID and Reply-To.
+    threading: str
+
+
+THREADING_HEADERS = ("In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To")
 
 
 def _header(msg: object, name: str) -> str:
@@ -38,4 +43,5 @@ def read_info(raw: bytes) -> MessageInfo:
         reply_to=(reply_to[0].lower() if reply_to else sender),
         subject=_header(msg, "Subject")[:500],
         size=len(raw),
+        threading=" ".join(_header(msg, h) for h in THREADING_HEADERS),
     )

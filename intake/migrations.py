@@ -119,3 +119,35 @@ def initial(db: Database) -> None:
     )
     db.table("outbox").create_index(["message_id"], unique=True)
     db.table("outbox").create_index(["status", "next_attempt_at"])
+
+
+@migrations(name="0002_approvals")
+def approvals(db: Database) -> None:
+    # One row per approver per round; a round ends with a decision or an escalation.
+    db.table("approvals").create(
+        {
+            "id": int,
+            "ticket_id": int,
+            "round": int,
+            "approver": str,
+            "status": str,  # open -> decided | superseded
+            "requested_at": str,
+            "reminded_at": str,
+            "clarification_at": str,  # when we asked again after an unclear answer
+            "decided_at": str,
+            "decision": str,  # approve | reject
+            "reason": str,
+        },
+        pk="id",
+        foreign_keys=[("ticket_id", "tickets", "id")],
+        not_null={"ticket_id", "round", "approver", "status", "requested_at"},
+    )
+    db.table("approvals").create_index(["ticket_id", "round", "approver"], unique=True)
+    db.table("approvals").create_index(["status"])
+    tickets = db.table("tickets")
+    tickets.add_column("approval_round", int)
+    tickets.add_column("reminder_hours", int)
+    tickets.add_column("escalate_hours", int)
+    tickets.add_column("escalate_to", str)  # JSON list of addresses
+    tickets.add_column("decided_at", str)
+    tickets.add_column("decision_reason", str)

@@ -6,8 +6,9 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 
-from intake.handlers import handle_fiches, handle_ignored, handle_invalid, handle_reply
+from intake.handlers import handle_fiches, handle_ignored, handle_invalid
 from intake.headers import read_info
+from intake.replies import handle_reply
 from intake.runtime import Runtime
 from intake.sources.base import Source, SourceMessage
 from parsers import classify
@@ -54,7 +55,7 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
         elif isinstance(result, IgnoredResult):
             refs = handle_ignored(rt, info, row, result)
         elif isinstance(result, ReplyResult):
-            refs = handle_reply(rt, info, row, result)
+            refs = handle_reply(rt, info, row, result, message.raw)
     except Exception as exc:  # one bad message must never stop the worker
         return _quarantine(rt, row, info.message_id, exc)
     log.info("message %s: %s %s", info.message_id or row, result.kind, " ".join(refs))

@@ -104,6 +104,23 @@ class Store:
     def update_ticket(self, ticket_id: int, **fields: Any) -> None:
         self._table("tickets").update(ticket_id, _encode(fields))
 
+    # -- approvals ------------------------------------------------------------------------
+
+    def add_approval(self, record: Row) -> int:
+        return _pk(self._table("approvals").insert({**record, "status": "open"}).last_pk)
+
+    def approvals(self, ticket_id: int, round_: int | None = None) -> list[Row]:
+        where, args = "ticket_id = ?", [ticket_id]
+        if round_ is not None:
+            where, args = where + " and round = ?", [ticket_id, round_]
+        return list(self._table("approvals").rows_where(where, args, order_by="id"))
+
+    def open_approvals(self) -> list[Row]:
+        return list(self._table("approvals").rows_where("status = 'open'", order_by="id"))
+
+    def update_approval(self, approval_id: int, **fields: Any) -> None:
+        self._table("approvals").update(approval_id, fields)
+
     # -- audit trail --------------------------------------------------------------------
 
     def add_event(
@@ -162,7 +179,7 @@ def _pk(value: Any) -> int:
     return int(value)
 
 
-_JSON_COLUMNS = ("errors", "warnings", "approvers", "recipients", "redactions")
+_JSON_COLUMNS = ("errors", "warnings", "approvers", "recipients", "redactions", "escalate_to")
 
 
 def _encode(record: Row) -> Row:

@@ -43,13 +43,21 @@ def enqueue_forwarding(rt: Runtime, ticket: dict[str, Any], *, message_row: int 
             message_row=message_row,
             auto_submitted="auto-generated",
         )
-        rt.store.enqueue(row)
-        rt.store.add_event(
-            at=rt.now_iso(),
-            actor="system",
-            kind="mail_queued",
-            ticket_id=ticket["id"],
-            template="transmission",
-            to=[address],
-            hidden_fields=hidden,
-        )
+        queue_mail(rt, row, ticket["id"], hidden)
+
+
+def queue_mail(
+    rt: Runtime, mail: dict[str, Any], ticket_id: int | None, hidden: list[str] | None = None
+) -> None:
+    """Into the outbox, with an audit event saying to whom and which fields were withheld."""
+    rt.store.enqueue(mail)
+    rt.store.add_event(
+        at=rt.now_iso(),
+        actor="system",
+        kind="mail_queued",
+        ticket_id=ticket_id,
+        message_row=mail.get("message_row"),
+        template=mail["template"],
+        to=mail["recipients"],
+        hidden_fields=hidden or [],
+    )

@@ -10,6 +10,7 @@ from types import FrameType
 
 import schedule
 
+from intake.approvals import run_deadlines
 from intake.errors import SourceError
 from intake.pipeline import Outcome, process_source
 from intake.runtime import Runtime
@@ -27,8 +28,9 @@ class RunReport:
 
 
 def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
-    """Process every waiting message, then deliver every mail that is due."""
+    """Process every waiting message, send reminders that are due, deliver the outbox."""
     outcomes = process_source(rt, source)
+    run_deadlines(rt)
     deliveries = deliver_due(rt.store, sender, rt.settings.sender_address, rt.clock)
     return RunReport(outcomes, deliveries)
 

@@ -17,9 +17,16 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def new_message_id(kind: str, ref: str | None, domain: str) -> str:
-    token = secrets.token_hex(8)
-    return f"<{kind}.{ref or 'x'}.{token}@{domain}>"
+def new_message_id(kind: str, ref: str | None, domain: str, tag: str | None = None) -> str:
+    """Unique, and carrying `tag` (an approval token) back in a reply's In-Reply-To."""
+    unique = secrets.token_hex(8)
+    return f"<{kind}.{ref or 'x'}.{tag + '.' if tag else ''}{unique}@{domain}>"
+
+
+def plus_address(address: str, tag: str) -> str:
+    """`signalements-3975+TAG@paris.fr`: replies bring the tag back in their To header."""
+    local, _, domain = address.partition("@")
+    return f"{local}+{tag}@{domain}"
 
 
 def compose(
@@ -35,12 +42,15 @@ def compose(
     references: list[str] | None = None,
     auto_submitted: str = "auto-replied",
     cc: list[str] | None = None,
+    reply_to: str | None = None,
 ) -> bytes:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     if cc:
         msg["Cc"] = ", ".join(cc)
+    if reply_to:
+        msg["Reply-To"] = reply_to
     subject = _one_line(subject)
     if ref and f"[{ref}]" not in subject:
         subject = f"[{ref}] {subject}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 
-from outbox.compose import compose, new_message_id
+from outbox.compose import compose, new_message_id, plus_address
 from outbox.render import Renderer
 
 
@@ -18,6 +18,9 @@ class MailFactory:
         self.sender_address = parseaddr(sender)[1]
         self.domain = self.sender_address.rpartition("@")[2] or "localhost"
         self.clock = clock
+
+    def _reply_to(self, tag: str) -> str:
+        return formataddr((parseaddr(self.sender)[0], plus_address(self.sender_address, tag)))
 
     def make(
         self,
@@ -31,11 +34,16 @@ class MailFactory:
         in_reply_to: str | None = None,
         cc: list[str] | None = None,
         auto_submitted: str = "auto-replied",
+        tag: str | None = None,
     ) -> dict[str, Any]:
-        """An outbox row; its Message-ID is fixed now so a resend is recognisably the same."""
+        """An outbox row; its Message-ID is fixed now so a resend is recognisably the same.
+
+        `tag` (an approval token) goes into the Message-ID and a Reply-To plus-address, the two
+        places a reply brings back.
+        """
         now = self.clock()
         rendered = self.renderer.render(template, {**context, "sender": self.sender})
-        message_id = new_message_id(template, ref, self.domain)
+        message_id = new_message_id(template, ref, self.domain, tag)
         raw = compose(
             sender=self.sender,
             recipients=to,
@@ -48,6 +56,7 @@ class MailFactory:
             in_reply_to=in_reply_to,
             references=[in_reply_to] if in_reply_to else None,
             auto_submitted=auto_submitted,
+            reply_to=self._reply_to(tag) if tag else None,
         )
         subject = (
             rendered.subject

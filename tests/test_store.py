@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from intake.migrations import migrations
 from intake.store import Store
 
 
@@ -23,7 +24,8 @@ def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
     Store(tmp_path / "i.db").close()
     store = Store(tmp_path / "i.db")
     applied = [r["name"] for r in store.db.table("_sqlite_migrations").rows]
-    assert applied == ["0001_initial"]
+    assert applied == ["0001_initial", "0002_approvals"]
+    assert migrations.pending(store.db) == []
     assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 

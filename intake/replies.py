@@ -1,0 +1,169 @@
+"""Replies to our mails: an approver's decision, a corrected fiche, or a comment on the ticket.
+
+Only an approver named for the ticket's current round, replying with the token we made for
+them, can decide. Anything else changes nothing: it is recorded, and a colleague we know gets
+a polite explanation (a stranger gets nothing, so forged mail cannot make us write to anyone).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from intake.approvals import record_decision, send_request
+from intake.headers import MessageInfo
+from intake.runtime import Runtime
+from intake.tickets import queue_mail
+from intake.tokens import Token, find_tokens, verify
+from parsers import classify
+from parsers.model import FicheResult, InvalidResult, ReplyResult
+
+
+def handle_reply(
+    rt: Runtime, info: MessageInfo, row: int, result: ReplyResult, raw: bytes
+) -> list[str]:
+    ticket = rt.store.ticket_by_ref(result.ref)
+    now = rt.now_iso()
+    with rt.store.transaction():
+        if ticket is None:
+            _event(rt, info, row, None, "reply_unknown_ticket", ref=result.ref)
+        elif ticket["status"] == "invalid" and _is_reporter(info, ticket):
+            _corrected_fiche(rt, info, row, ticket, result, raw)
+        elif ticket["status"] == "pending_approval" and _tries_to_decide(info, ticket):
+            _decision(rt, info, row, ticket, result)
+        else:
+            _event(
+                rt, info, row, ticket, "comment", decision=result.decision, comment=result.comment
+            )
+        rt.store.mark_message(row, status="processed", kind="reply", processed_at=now)
+    return [result.ref] if ticket else []
+
+
+def _event(
+    rt: Runtime,
+    info: MessageInfo,
+    row: int,
+    ticket: dict[str, Any] | None,
+    kind: str,
+    **detail: Any,
+) -> None:
+    rt.store.add_event(
+        at=rt.now_iso(),
+        actor=info.sender or "unknown",
+        kind=kind,
+        ticket_id=ticket["id"] if ticket else None,
+        message_row=row,
+        **detail,
+    )
+
+
+def _is_reporter(info: MessageInfo, ticket: dict[str, Any]) -> bool:
+    return info.sender in {(ticket.get("reporter_email") or "").lower(), info.reply_to}
+
+
+def _ticket_tokens(info: MessageInfo, ticket: dict[str, Any]) -> list[Token]:
+    return [t for t in find_tokens(info.threading) if t.ticket_id == ticket["id"]]
+
+
+def _tries_to_decide(info: MessageInfo, ticket: dict[str, Any]) -> bool:
+    """A reply that carries an approval token or comes from an approver. An agent answering
+    "ok merci" to an acknowledgement is only commenting."""
+    return bool(_ticket_tokens(info, ticket) or info.sender in ticket["approvers"])
+
+
+def _decision(
+    rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], result: ReplyResult
+) -> None:
+    round_ = ticket["approval_round"]
+    tokens = _ticket_tokens(info, ticket)
+    mine = [t for t in tokens if verify(rt.secret, t, info.sender)]
+    current = [t for t in mine if t.round == round_]
+    approval = next(
+        (a for a in rt.store.approvals(ticket["id"], round_) if a["approver"] == info.sender), None
+    )
+    if approval is None or approval["status"] != "open" or not current:
+        why = _refusal_reason(ticket, tokens, mine, approval)
+        _event(rt, info, row, ticket, "decision_refused", reason=why, decision=result.decision)
+        if _is_known_colleague(rt, info.sender, ticket):
+            _explain(rt, info, row, ticket, why)
+        return
+    if result.decision is None:
+        _event(rt, info, row, ticket, "decision_unclear", comment=result.comment)
+        if not approval["clarification_at"]:
+            rt.store.update_approval(approval["id"], clarification_at=rt.now_iso())
+            send_request(
+                rt,
+                ticket,
+                info.sender,
+                round_,
+                "demande-precision",
+                message_row=row,
+                extra={"answer": result.comment or ""},
+            )
+        return
+    record_decision(rt, ticket, approval, result.decision, result.comment, message_row=row)
+
+
+def _refusal_reason(
+    ticket: dict[str, Any],
+    tokens: list[Token],
+    mine: list[Token],
+    approval: dict[str, Any] | None,
+) -> str:
+    """Why a reply could not decide, as a code the explanation template turns into French."""
+    if approval is not None and approval["status"] == "decided":
+        return "already_decided"
+    if mine and all(t.round < ticket["approval_round"] for t in mine):
+        return "stale_round"
+    if tokens and not mine:
+        return "token_other_address"
+    return "no_token"
+
+
+def _is_known_colleague(rt: Runtime, address: str, ticket: dict[str, Any]) -> bool:
+    if not address:
+        return False
+    people = {(ticket.get("reporter_email") or "").lower(), rt.rules.rules.queue.lower()}
+    people.update(ticket["approvers"] or [], ticket["recipients"] or [])
+    for entry in rt.rules.directory:
+        people.update(a.lower() for a in entry.supervisors + entry.contacts)
+    return address in people
+
+
+def _explain(rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], why: str) -> None:
+    mail = rt.mails.make(
+        "reponse-non-prise-en-compte",
+        to=[info.sender],
+        context={
+            "ticket": {"ref": ticket["ref"], "status": ticket["status"]},
+            "reason": why,
+            "approvers": ticket["approvers"],
+        },
+        ref=ticket["ref"],
+        ticket_id=ticket["id"],
+        message_row=row,
+        in_reply_to=info.message_id or None,
+    )
+    queue_mail(rt, mail, ticket["id"])
+
+
+def _corrected_fiche(
+    rt: Runtime,
+    info: MessageInfo,
+    row: int,
+    ticket: dict[str, Any],
+    result: ReplyResult,
+    raw: bytes,
+) -> None:
+    """The reporter answers our "incomplete fiche" mail: read the answer as a new fiche."""
+    from intake.handlers import register_fiche, reject_again
+
+    # Without a reference prefix the parser does not see a reply, only what the mail holds.
+    as_new = classify(raw, dataclasses.replace(rt.parse_context, reference_prefix=""))
+    if isinstance(as_new, FicheResult) and as_new.fiches:
+        _event(rt, info, row, ticket, "fiche_corrected")
+        register_fiche(rt, info, row, as_new.fiches[0], as_new, existing=ticket)
+    elif isinstance(as_new, InvalidResult) and any(e.field for e in as_new.errors):
+        reject_again(rt, info, row, ticket, as_new)
+    else:
+        _event(rt, info, row, ticket, "comment", decision=result.decision, comment=result.comment)

@@ -1,0 +1,202 @@
+"""Supervisors approve or reject by replying: the stories of the approval issue, end to end on
+Dovecot and a real SMTP server, with a clock the test moves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from harness import Harness, reply
+from helpers import fiche_email
+from servers import MailUser, RecordingSMTP
+
+CHEF = "chef.accueil.m12@paris.fr"
+AGENT = "sophie.martin@paris.fr"
+
+
+@pytest.fixture
+def h(tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP) -> Iterator[Harness]:
+    harness = Harness(tmp_path, mailbox_user, smtp_server)
+    yield harness
+    harness.close()
+
+
+def submit(h: Harness) -> tuple[str, EmailMessage]:
+    """A mairie du 12e fiche: returns its reference and the approval request sent."""
+    report = h.send(fiche_email())
+    (ref,) = report.outcomes[0].refs
+    mails = {m["To"]: m for m in h.new_mails()}
+    assert set(mails) == {AGENT, CHEF}
+    return ref, mails[CHEF]
+
+
+def by_recipient(mails: list[EmailMessage]) -> dict[str, EmailMessage]:
+    return {str(m["To"]): m for m in mails}
+
+
+def test_the_request_carries_a_token_in_message_id_and_reply_to(h: Harness) -> None:
+    ref, request = submit(h)
+    assert f"[{ref}]" in request["Subject"]
+    assert "APPROUVER" in request.get_content() and "REFUSER" in request.get_content()
+    reply_to = str(request["Reply-To"])
+    tag = reply_to.split("+", 1)[1].split("@", 1)[0]
+    assert tag in request["Message-ID"]
+    assert h.ticket(ref)["status"] == "pending_approval"
+
+
+def test_approve_forwards_per_recipient_and_tells_the_agent(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender=f"Chef <{CHEF}>", body="Approuvé."))
+    ticket = h.ticket(ref)
+    assert ticket["status"] == "forwarded"
+    mails = by_recipient(h.new_mails())
+    assert set(mails) == {"responsables-3975@paris.fr", "accueil.m12@paris.fr", AGENT}
+    # The 39 75 managers see the agent's name; the mairie's copy does not.
+    assert "Karim B." in mails["responsables-3975@paris.fr"].get_content()
+    assert "Karim" not in mails["accueil.m12@paris.fr"].get_content()
+    assert "validée" in mails[AGENT]["Subject"]
+    # acknowledgement, request, two forwards, the agent told: each an audit event
+    assert h.events(ref).count("mail_queued") == 5
+    assert "approved" in h.events(ref) and "forwarded" in h.events(ref)
+
+
+def test_reject_keeps_the_reason_and_tells_the_agent(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(
+        reply(request, sender=CHEF, body="Refusé : les horaires ont changé la semaine dernière.")
+    )
+    ticket = h.ticket(ref)
+    assert ticket["status"] == "rejected"
+    assert "les horaires ont changé" in ticket["decision_reason"]
+    (to_agent,) = h.new_mails()
+    assert to_agent["To"] == AGENT
+    assert "les horaires ont changé" in to_agent.get_content()
+
+
+def test_a_negation_is_never_an_approval(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender=CHEF, body="Je ne valide pas, l'usager s'est trompé de numéro."))
+    assert h.ticket(ref)["status"] == "rejected"
+
+
+def test_an_unclear_answer_changes_nothing_and_asks_again_once(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender=CHEF, body="Je regarde ça demain."))
+    assert h.ticket(ref)["status"] == "pending_approval"
+    (question,) = h.new_mails()
+    assert question["To"] == CHEF and "préciser" in question["Subject"]
+    h.send(reply(request, sender=CHEF, body="Toujours en cours d'examen."))
+    assert h.new_mails() == []  # asked once, not twice
+    # The question itself can be answered: it carries the same round's token.
+    h.send(reply(question, sender=CHEF, body="Validé"))
+    assert h.ticket(ref)["status"] == "forwarded"
+
+
+def test_a_forged_from_without_the_token_changes_nothing(h: Harness) -> None:
+    ref, request = submit(h)
+    forged = fiche_email(
+        sender=f"Chef <{CHEF}>", subject=f"RE: [{ref}] Validation requise", body="Approuvé."
+    )
+    h.send(forged)
+    assert h.ticket(ref)["status"] == "pending_approval"
+    assert "decision_refused" in h.events(ref)
+    # The real approver learns that a reply in their name could not be taken into account.
+    (notice,) = h.new_mails()
+    assert notice["To"] == CHEF and "pas pu être prise en compte" in notice["Subject"]
+
+
+def test_a_token_forwarded_to_a_colleague_does_not_let_them_decide(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender="accueil.m12@paris.fr", body="OK pour moi"))
+    assert h.ticket(ref)["status"] == "pending_approval"
+    events = h.rt.store.events(h.ticket(ref)["id"])
+    refused = [e for e in events if e["kind"] == "decision_refused"]
+    assert refused[-1]["detail"]["reason"] == "token_other_address"
+    (notice,) = h.new_mails()
+    assert notice["To"] == "accueil.m12@paris.fr"
+    assert "autre personne" in notice.get_content()
+
+
+def test_a_stranger_replaying_a_token_gets_no_mail(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender="pirate@example.com", body="Approuvé"))
+    assert h.ticket(ref)["status"] == "pending_approval"
+    assert "decision_refused" in h.events(ref)
+    assert h.new_mails() == []
+
+
+def test_a_second_decision_is_only_a_comment(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender=CHEF, body="Approuvé"))
+    h.new_mails()
+    h.send(reply(request, sender=CHEF, body="Finalement refusé : doublon."))
+    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.events(ref)[-1] == "comment"
+    assert h.new_mails() == []
+
+
+def test_reminder_then_escalation_to_the_queue(h: Harness) -> None:
+    ref, request = submit(h)
+    h.advance(hours=47)
+    h.run()
+    assert h.new_mails() == []
+    h.advance(hours=2)
+    h.run()
+    (reminder,) = h.new_mails()
+    assert reminder["To"] == CHEF and "Rappel" in reminder["Subject"]
+    h.advance(hours=10)
+    h.run()
+    assert h.new_mails() == []  # one reminder per round
+    h.advance(hours=40)  # 99 h after the request: past the 96 h escalation delay
+    h.run()
+    (escalated,) = h.new_mails()
+    assert escalated["To"] == "file-attente-3975@paris.fr"
+    assert h.ticket(ref)["approval_round"] == 2
+    # The first approver's token is now stale: nothing changes, they are told why.
+    h.send(reply(request, sender=CHEF, body="Approuvé"))
+    assert h.ticket(ref)["status"] == "pending_approval"
+    (notice,) = h.new_mails()
+    assert "transmise à un autre" in notice.get_content()
+    h.send(reply(escalated, sender="file-attente-3975@paris.fr", body="Approuvé"))
+    assert h.ticket(ref)["status"] == "forwarded"
+    story = ["reminder_sent", "escalated", "decision_refused", "approved"]
+    assert [e for e in h.events(ref) if e in story] == story
+
+
+def test_a_follow_up_from_the_agent_is_threaded_as_a_comment(h: Harness) -> None:
+    ref, _ = submit(h)
+    ack = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+    from email import message_from_bytes
+    from email.policy import default
+
+    original = message_from_bytes(ack["raw"], policy=default)
+    h.send(reply(original, sender=AGENT, body="Précision : l'usager a rappelé deux fois."))  # type: ignore[arg-type]
+    assert h.rt.store.count("tickets") == 1
+    events = h.rt.store.events(h.ticket(ref)["id"])
+    assert events[-1]["kind"] == "comment"
+    assert "deux fois" in events[-1]["detail"]["comment"]
+    assert h.new_mails() == []
+
+
+def test_an_invalid_fiche_corrected_by_reply_becomes_the_same_ticket(h: Harness) -> None:
+    incomplete = fiche_email(
+        body="Service / mairie déclarant : Mairie du 12e\n"
+        "Type de dysfonctionnement : Erreur de transfert d'appel\n"
+    )
+    report = h.send(incomplete)
+    (ref,) = report.outcomes[0].refs
+    (answer,) = h.new_mails()
+    assert h.ticket(ref)["status"] == "invalid"
+    fixed = (
+        "Service / mairie déclarant : Mairie du 12e\nDate de l'appel : 12/03/2026\n"
+        "Type de dysfonctionnement : Erreur de transfert d'appel\n"
+        "Description : Transfert vers le mauvais service.\n"
+    )
+    h.send(reply(answer, sender=AGENT, body=fixed))
+    ticket = h.ticket(ref)
+    assert ticket["status"] == "pending_approval"
+    assert ticket["call_date"] == "2026-03-12"
+    assert h.rt.store.count("tickets") == 1
+    assert {str(m["To"]) for m in h.new_mails()} == {AGENT, CHEF}
