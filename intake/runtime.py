@@ -37,7 +37,7 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
-    rules = load_rules(settings.path(settings.rules))
+    rules = load_rules(settings.path(settings.rules), settings.path(settings.templates))
     renderer = Renderer(settings.path(settings.templates))
     database = settings.path(settings.database)
     store = Store(database)

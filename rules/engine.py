@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from parsers.model import Fiche
 from rules.directory import Directory
+from rules.facts import fiche_facts, fold
 from rules.loader import LoadedRules
-from rules.model import AllOf, AnyOf, Condition, FieldCondition, Not, Rule
+from rules.model import TEMPLATE_KINDS, AllOf, AnyOf, Condition, FieldCondition, Not, Rule
 
 
 @dataclass(frozen=True)
@@ -36,24 +36,9 @@ class Routing:
     escalate_to: list[str]
     rules_version: str
     trace: list[RuleTrace] = field(default_factory=list)
-
-
-def fold(value: object) -> str:
-    """Lower case without accents, for comparisons an admin would call equal."""
-    text = unicodedata.normalize("NFKD", str(value)).casefold()
-    return "".join(c for c in text if not unicodedata.combining(c)).strip()
-
-
-def fiche_facts(fiche: Fiche, directory: Directory) -> dict[str, str | None]:
-    """The fields conditions may test: the fiche's own plus a few derived ones."""
-    facts: dict[str, str | None] = {
-        k: (None if v is None else str(v)) for k, v in fiche.model_dump().items()
-    }
-    entry = directory.get(fiche.service_id)
-    facts["service.kind"] = entry.kind if entry else None
-    email = fiche.reporter_email or ""
-    facts["reporter_domain"] = email.rpartition("@")[2].lower() or None
-    return facts
+    #: Mail kind (accuse-reception, demande-validation, transmission, fiche-invalide) ->
+    #: the template to render for it.
+    templates: dict[str, str] = field(default_factory=lambda: {k: k for k in TEMPLATE_KINDS})
 
 
 def evaluate(cond: Condition, facts: dict[str, str | None]) -> tuple[bool, str]:
@@ -86,11 +71,37 @@ def _evaluate_field(cond: FieldCondition, facts: dict[str, str | None]) -> tuple
         ok, test = value in {fold(v) for v in cond.in_}, f"in {cond.in_!r}"
     elif cond.contains is not None:
         ok, test = value is not None and fold(cond.contains) in value, f"contains {cond.contains!r}"
+    elif cond.regex is None:
+        return _evaluate_bounds(cond, actual)
     else:
         pattern = cond.regex or ""
         ok = actual is not None and re.search(pattern, actual, re.IGNORECASE) is not None
         test = f"matches /{pattern}/"
     return ok, f"{cond.field} ({actual!r}) {'' if ok else 'not '}{test}"
+
+
+def _evaluate_bounds(cond: FieldCondition, actual: str | None) -> tuple[bool, str]:
+    low = -float("inf") if cond.min is None else cond.min
+    high = float("inf") if cond.max is None else cond.max
+    number = float(actual) if actual is not None and actual.isdigit() else None
+    ok = number is not None and low <= number <= high
+    bounds = " and ".join(
+        t
+        for t in (
+            f">= {cond.min}" if cond.min is not None else "",
+            f"<= {cond.max}" if cond.max is not None else "",
+        )
+        if t
+    )
+    return ok, f"{cond.field} ({actual!r}) {'' if ok else 'not '}{bounds}"
+
+
+def templates_for(matched: list[Rule]) -> dict[str, str]:
+    """Each mail kind's template: the first matching rule that names one, else the default."""
+    chosen = {kind: kind for kind in TEMPLATE_KINDS}
+    for rule in reversed(matched):
+        chosen.update(rule.templates)
+    return chosen
 
 
 def resolve(reference: str, fiche: Fiche, directory: Directory) -> list[str]:
@@ -160,9 +171,9 @@ def route(fiche: Fiche, loaded: LoadedRules) -> Routing:
         redactions=redactions,
         reminder_hours=deciding.reminder_hours,
         escalate_hours=deciding.escalate_hours,
-        escalate_to=[
-            a for ref in deciding.escalate_to for a in resolve(ref, fiche, directory)
-        ] or [queue],
+        escalate_to=[a for ref in deciding.escalate_to for a in resolve(ref, fiche, directory)]
+        or [queue],
         rules_version=loaded.version,
         trace=trace,
+        templates=templates_for(matched),
     )

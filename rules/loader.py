@@ -1,4 +1,4 @@
-"""Read `rules.yaml` into a validated `RulesFile`."""
+"""Read `rules.yaml` into validated rules, or refuse it with every mistake located."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from intake.errors import ConfigError
+from rules.check import check_text
 from rules.directory import Directory
 from rules.model import RulesFile
 
@@ -23,23 +21,30 @@ class LoadedRules:
     path: Path
 
 
-def load_rules(path: Path) -> LoadedRules:
+def version_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def load_rules(path: Path, templates: Path | None = None) -> LoadedRules:
+    """Raises ConfigError with one `file:line:column: message` line per mistake.
+
+    `templates`, when given, is the folder where the templates the rules name must exist.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the rules ({exc.strerror})") from exc
+    return parse_rules(path, data, templates)
+
+
+def parse_rules(path: Path, data: bytes, templates: Path | None = None) -> LoadedRules:
+    """`data` is what `path` holds (read once, so the version is the hash of what was checked)."""
     try:
-        raw = yaml.safe_load(data)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
-    try:
-        model = RulesFile.model_validate(raw)
-    except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
-            + err["msg"].removeprefix("Value error, ")
-            for err in exc.errors()
-        ]
-        raise ConfigError("\n".join(lines)) from exc
-    version = hashlib.sha256(data).hexdigest()[:12]
-    return LoadedRules(model, Directory(model.directory), version, path)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    result = check_text(path, text, templates)
+    if result.model is None:
+        raise ConfigError("\n".join(str(p) for p in result.problems))
+    model = result.model
+    return LoadedRules(model, Directory(model.directory), version_of(data), path)

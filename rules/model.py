@@ -1,25 +1,48 @@
-"""`rules.yaml` as validated models: the directory (annuaire) and the ordered routing rules."""
+"""`rules.yaml` as validated models: the directory (annuaire) and the ordered routing rules.
+
+These models check the shape of each value; what needs the whole file (references to directory
+ids, duplicate ids, rule order, templates on disk) is checked in `rules/semantic.py`.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 Kind = Literal["mairie", "direction", "plateforme", "autre"]
+
+#: Mail kinds a rule may give its own template, each named by its default template.
+TEMPLATE_KINDS: dict[str, str] = {
+    "accuse-reception": "acknowledgement to the reporter",
+    "demande-validation": "approval request",
+    "transmission": "forwarding to the recipients",
+    "fiche-invalide": "answer to an invalid fiche",
+}
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_addresses(values: list[str]) -> list[str]:
-    for value in values:
-        if not EMAIL_RE.match(value):
-            raise ValueError(f"malformed address {value!r}: write name@domain.fr")
-    return values
+def _check_address(value: str) -> str:
+    if not EMAIL_RE.match(value):
+        raise ValueError(f"malformed address {value!r}: write name@domain.fr")
+    return value
+
+
+Address = Annotated[str, AfterValidator(_check_address)]
 
 
 class Entry(Strict):
@@ -31,37 +54,47 @@ class Entry(Strict):
     aliases: list[str] = []
     #: Arrondissements a mairie serves (Paris Centre: 1 to 4); lets "Mairie du 3e" resolve.
     arrondissements: list[int] = []
-    supervisors: list[str] = []
-    contacts: list[str] = []
+    supervisors: list[Address] = []
+    contacts: list[Address] = []
     attached_mairies: list[str] = []
     address: str | None = None
     phone: str | None = None
     hours: str | None = None
     handles: list[str] = []
 
-    _addresses = field_validator("supervisors", "contacts")(_check_addresses)
-
 
 class FieldCondition(Strict):
-    """One test on a fiche field: `category`, `service_id`, `service.kind`, `reporter_domain`..."""
+    """One test on a fiche field: `category`, `service_id`, `service.kind`, `call_hour`..."""
 
     field: str
-    equals: str | None = None
-    in_: list[str] | None = Field(default=None, alias="in")
+    equals: str | int | None = None
+    in_: list[str | int] | None = Field(default=None, alias="in")
     contains: str | None = None
     regex: str | None = None
+    #: Numeric bounds, both inclusive: `{field: call_hour, min: 8, max: 12}` is 8:00 to 12:59.
+    min: int | None = None
+    max: int | None = None
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {value!r}: {exc}; fix the pattern") from exc
+        return value
 
     @model_validator(mode="after")
     def _one_operator(self) -> FieldCondition:
-        operators = ("equals", "in_", "contains", "regex")
-        given = [op for op in operators if getattr(self, op) is not None]
-        if len(given) != 1:
-            raise ValueError("one condition takes exactly one of: equals, in, contains, regex")
-        if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"invalid regex {self.regex!r}: {exc}") from exc
+        given = [
+            op for op in ("equals", "in_", "contains", "regex") if getattr(self, op) is not None
+        ]
+        bounds = self.min is not None or self.max is not None
+        if len(given) + bounds != 1:
+            raise ValueError(
+                "a condition takes exactly one of: equals, in, contains, regex, or min/max"
+            )
         return self
 
 
@@ -77,7 +110,32 @@ class Not(Strict):
     not_: Condition = Field(alias="not")
 
 
-Condition = FieldCondition | AllOf | AnyOf | Not
+def _condition_kind(value: Any) -> str | None:
+    """Which model a condition mapping is, from its keys; a bad key is then reported by name."""
+    if isinstance(value, BaseModel):
+        return type(value).__name__
+    if not isinstance(value, dict):
+        return None
+    for key, kind in (("all", "AllOf"), ("any", "AnyOf"), ("not", "Not")):
+        if key in value and "field" not in value:
+            return kind
+    return "FieldCondition"
+
+
+Condition = Annotated[
+    Annotated[FieldCondition, Tag("FieldCondition")]
+    | Annotated[AllOf, Tag("AllOf")]
+    | Annotated[AnyOf, Tag("AnyOf")]
+    | Annotated[Not, Tag("Not")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message=(
+            "a condition is a mapping: {field: NAME, equals: VALUE} (or in, contains, regex,"
+            " min, max), or {all: [...]}, {any: [...]}, {not: {...}}"
+        ),
+    ),
+]
 
 
 class Rule(Strict):
@@ -94,6 +152,8 @@ class Rule(Strict):
     cc: list[str] = []
     #: Fields hidden from a recipient reference, e.g. {"service.attached_mairies": ["agent_3975"]}.
     redact: dict[str, list[str]] = {}
+    #: Mail kind (see TEMPLATE_KINDS) -> template name in the templates folder.
+    templates: dict[str, str] = {}
     #: A reminder to the approvers after this long without a decision...
     reminder_hours: int = Field(default=48, ge=1)
     #: ...and after this long, a new approval round with `escalate_to` (default: the queue).
@@ -105,26 +165,14 @@ class Rule(Strict):
 class RulesFile(Strict):
     directory: list[Entry]
     #: Where a fiche goes when no approver or recipient can be found: never nowhere.
-    queue: str
+    queue: Address
+    #: Who is told when an edit of this file is refused (default: the queue).
+    admins: list[Address] = []
     #: Directory id of the 39 75 managers' entry.
     platform: str = "plateforme-3975"
     #: Ticket reference prefix, as in 3975-2026-00042.
     reference_prefix: str = "3975"
     rules: list[Rule]
-
-    _queue = field_validator("queue")(lambda v: _check_addresses([v])[0])
-
-    @model_validator(mode="after")
-    def _consistent(self) -> RulesFile:
-        ids = [e.id for e in self.directory]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate directory ids: {', '.join(dupes)}")
-        if self.platform not in ids:
-            raise ValueError(f"platform {self.platform!r} is not a directory id")
-        if not self.rules or self.rules[-1].when is not None:
-            raise ValueError("the last rule must be the default rule: a rule without 'when'")
-        return self
 
 
 for _model in (AllOf, AnyOf, Not, Rule, RulesFile):

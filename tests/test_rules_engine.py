@@ -80,6 +80,12 @@ DEFAULT = {"id": "default", "approvers": ["file@paris.fr"], "recipients": ["plat
         ({"field": "category", "in": ["other", "wrong_information"]}, False),
         ({"field": "description", "contains": "transfert"}, True),
         ({"field": "reporter_domain", "equals": "paris.fr"}, True),
+        ({"field": "reporter_email", "equals": "Sophie.Martin@paris.fr"}, True),
+        ({"field": "service_id", "in": ["mairie-11", "mairie-12"]}, True),
+        ({"field": "service.kind", "equals": "direction"}, False),
+        ({"field": "call_weekday", "equals": "jeudi"}, True),  # 2026-03-12 is a Thursday
+        ({"field": "call_weekday", "in": ["samedi", "dimanche"]}, False),
+        ({"field": "call_hour", "min": 8}, False),  # no time: a bound never matches None
         ({"field": "call_time", "regex": "^14:"}, False),  # no time: a regex never matches None
         ({"not": {"field": "service.kind", "equals": "direction"}}, True),
         (
@@ -155,3 +161,80 @@ def test_broken_rules_are_refused_with_the_reason(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         write_rules(tmp_path, rules)
+
+
+@pytest.mark.parametrize(
+    ("when", "time", "matches"),
+    [
+        ({"field": "call_hour", "min": 14, "max": 17}, "14:30", True),
+        ({"field": "call_hour", "min": 18}, "17:59", False),
+        ({"field": "call_hour", "max": 8}, "08:45", True),
+        ({"field": "call_hour", "in": [12, 13]}, "13:05", True),
+        ({"field": "call_hour", "equals": 9}, "09:00", True),
+    ],
+)
+def test_call_hour(tmp_path: Path, when: dict, time: str, matches: bool) -> None:
+    rule = {"id": "r", "when": when, "approval": "none", "recipients": ["x@paris.fr"]}
+    loaded = write_rules(tmp_path, [rule, DEFAULT])
+    routing = route(fiche(call_time=time), loaded)
+    assert (routing.rule == "r") is matches
+    assert routing.trace[0].why.startswith(f"call_hour ('{int(time[:2])}')")
+
+
+def test_approvers_and_cc_take_references_and_addresses(tmp_path: Path) -> None:
+    rule = {
+        "id": "r",
+        "approvers": ["dpe.supervisors", "chef@paris.fr"],
+        "recipients": ["plateforme-3975"],
+        "cc": ["service.supervisors", "Copie@Paris.fr"],
+    }
+    routing = route(fiche(), write_rules(tmp_path, [rule]))
+    assert routing.approvers == ["encadrement.dpe@paris.fr", "chef@paris.fr"]
+    assert routing.cc == ["chef.accueil.m12@paris.fr", "copie@paris.fr"]
+
+
+def test_redact_hides_fields_from_the_addresses_a_reference_names(tmp_path: Path) -> None:
+    rule = {
+        "id": "r",
+        "recipients": ["plateforme-3975", "dpe"],
+        "redact": {"dpe": ["agent_3975", "reporter_name"]},
+    }
+    routing = route(fiche(), write_rules(tmp_path, [rule]))
+    assert routing.redactions == {"contact.dpe@paris.fr": ["agent_3975", "reporter_name"]}
+
+
+def test_reminder_and_escalation_delays_and_target(tmp_path: Path) -> None:
+    rule = {
+        "id": "r",
+        "reminder_hours": 24,
+        "escalate_hours": 72,
+        "escalate_to": ["ddct.supervisors"],
+    }
+    routing = route(fiche(), write_rules(tmp_path, [rule]))
+    assert (routing.reminder_hours, routing.escalate_hours) == (24, 72)
+    assert routing.escalate_to == ["encadrement.ddct@paris.fr"]
+    plain = route(fiche(), write_rules(tmp_path, [{"id": "r"}]))
+    assert (plain.reminder_hours, plain.escalate_hours) == (48, 96)
+    assert plain.escalate_to == ["file-attente-3975@paris.fr"]
+
+
+def test_templates_default_to_the_shipped_names_and_a_rule_may_change_them(
+    tmp_path: Path,
+) -> None:
+    first = {
+        "id": "dpe",
+        "when": {"field": "category", "equals": "transfer_error"},
+        "templates": {"transmission": "transmission-dpe"},
+        "stop": False,
+    }
+    last = {"id": "default", "templates": {"transmission": "autre", "accuse-reception": "ar"}}
+    routing = route(fiche(), write_rules(tmp_path, [first, last]))
+    assert routing.templates == {
+        "accuse-reception": "ar",
+        "demande-validation": "demande-validation",
+        "transmission": "transmission-dpe",  # the first matching rule that names one wins
+        "fiche-invalide": "fiche-invalide",
+    }
+    assert route(fiche(), write_rules(tmp_path, [{"id": "d"}])).templates["transmission"] == (
+        "transmission"
+    )

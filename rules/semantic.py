@@ -1,0 +1,246 @@
+"""Checks that need the whole file: references, duplicate ids, rule order, templates on disk.
+
+Each check works on whatever parts of the file are well formed, so one broken rule does not
+hide the mistakes of the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parsers.model import FICHE_FIELDS
+from rules.facts import DERIVED, FIELDS, NUMERIC, VALUES, fold
+from rules.model import (
+    EMAIL_RE,
+    TEMPLATE_KINDS,
+    AllOf,
+    AnyOf,
+    Condition,
+    Entry,
+    FieldCondition,
+    Rule,
+)
+from rules.problems import Loc, Locator, Problem, did_you_mean
+
+PARTS = ("supervisors", "contacts", "attached_mairies")
+TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+DEFAULT_PLATFORM = "plateforme-3975"
+
+
+@dataclass
+class Context:
+    where: Locator
+    ids: list[str]
+    templates: Path | None
+    problems: list[Problem]
+
+    def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.where.problem(loc, message, key=key))
+
+
+def check_semantics(
+    data: dict[str, Any],
+    entries: dict[int, Entry],
+    rules: dict[int, Rule],
+    where: Locator,
+    templates: Path | None,
+) -> list[Problem]:
+    raw_entries = _items(data.get("directory"))
+    raw_rules = _items(data.get("rules"))
+    ctx = Context(
+        where, [e["id"] for _, e in raw_entries if isinstance(e.get("id"), str)], templates, []
+    )
+    _duplicates(ctx, "directory", raw_entries)
+    _duplicates(ctx, "rules", raw_rules)
+    platform = data.get("platform", DEFAULT_PLATFORM)
+    if isinstance(platform, str) and "directory" in data and platform not in ctx.ids:
+        ctx.add(
+            ("platform",),
+            f"platform {platform!r} is not a directory id"
+            + (did_you_mean(platform, ctx.ids) or ": add an entry with this id"),
+        )
+    for i, entry in entries.items():
+        for j, target in enumerate(entry.attached_mairies):
+            if target not in ctx.ids:
+                ctx.add(
+                    ("directory", i, "attached_mairies", j),
+                    f"unknown directory id {target!r} in attached_mairies"
+                    + (did_you_mean(target, ctx.ids) or ": add it to the directory"),
+                )
+    _order(ctx, raw_rules)
+    for i, rule in rules.items():
+        _rule(ctx, i, rule)
+    return ctx.problems
+
+
+def _items(value: object) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _duplicates(ctx: Context, section: str, items: list[tuple[int, dict[str, Any]]]) -> None:
+    seen: dict[str, int] = {}
+    for i, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            first = ctx.where.problem((section, seen[ident], "id"), "").line
+            ctx.add(
+                (section, i, "id"),
+                f"duplicate id {ident!r}: already used at line {first}; give each its own id",
+            )
+        else:
+            seen[ident] = i
+
+
+def _order(ctx: Context, raw_rules: list[tuple[int, dict[str, Any]]]) -> None:
+    """A rule after a catch-all that stops can never match; the last rule must be a catch-all."""
+    if not raw_rules:
+        return
+    blocker: tuple[int, str] | None = None
+    for i, rule in raw_rules:
+        name = rule.get("id", f"#{i + 1}")
+        if blocker is not None:
+            line = ctx.where.problem(("rules", blocker[0]), "").line
+            ctx.add(
+                ("rules", i, "id"),
+                f"rule {name!r} can never match: rule {blocker[1]!r} (line {line}) has no "
+                f"'when' and stops at every fiche; move {name!r} above it",
+            )
+        elif "when" not in rule and rule.get("stop", True) is not False:
+            blocker = (i, str(name))
+    last, rule = raw_rules[-1]
+    if "when" in rule:
+        ctx.add(
+            ("rules", last, "when"),
+            f"the last rule {rule.get('id', '')!r} has a 'when': end the rules with a "
+            "default rule without 'when', so that every fiche is routed",
+            key=True,
+        )
+
+
+def _rule(ctx: Context, i: int, rule: Rule) -> None:
+    base: tuple[int | str, ...] = ("rules", i)
+    if rule.when is not None:
+        for loc, cond in _conditions(rule.when, (*base, "when")):
+            _condition(ctx, loc, cond)
+    for attr in ("approvers", "recipients", "cc", "escalate_to"):
+        for j, ref in enumerate(getattr(rule, attr)):
+            _reference(ctx, (*base, attr, j), ref)
+    for ref, fields in rule.redact.items():
+        _reference(ctx, (*base, "redact", ref), ref, key=True)
+        for j, name in enumerate(fields):
+            if name not in FICHE_FIELDS:
+                ctx.add(
+                    (*base, "redact", ref, j),
+                    f"cannot redact {name!r}: not a fiche field"
+                    + (did_you_mean(name, FICHE_FIELDS) or f" ({', '.join(FICHE_FIELDS)})"),
+                )
+    for kind, name in rule.templates.items():
+        _template(ctx, (*base, "templates", kind), kind, name)
+
+
+def _conditions(cond: Condition, loc: Loc) -> Iterator[tuple[Loc, FieldCondition]]:
+    if isinstance(cond, FieldCondition):
+        yield loc, cond
+    elif isinstance(cond, AllOf | AnyOf):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        for j, sub in enumerate(cond.all if isinstance(cond, AllOf) else cond.any):
+            yield from _conditions(sub, (*loc, key, j))
+    else:
+        yield from _conditions(cond.not_, (*loc, "not"))
+
+
+def _condition(ctx: Context, loc: Loc, cond: FieldCondition) -> None:
+    if cond.field not in FIELDS:
+        ctx.add(
+            (*loc, "field"),
+            f"unknown field {cond.field!r} in a condition"
+            + (did_you_mean(cond.field, FIELDS) or f"; fields: {', '.join(FIELDS)}"),
+        )
+        return
+    if (cond.min is not None or cond.max is not None) and cond.field not in NUMERIC:
+        ctx.add(
+            loc,
+            f"min/max compare numbers, and {cond.field!r} is not one: "
+            "use equals, in, contains or regex",
+        )
+    if cond.min is not None and cond.max is not None and cond.min > cond.max:
+        ctx.add((*loc, "min"), f"min {cond.min} is above max {cond.max}: nothing can match")
+    known = list(VALUES.get(cond.field, ()))
+    if cond.field == "service_id":
+        known = ctx.ids
+    if not known:
+        return
+    values: list[tuple[int | str, str | int]] = []
+    if cond.equals is not None:
+        values.append(("equals", cond.equals))
+    values += [(j, v) for j, v in enumerate(cond.in_ or [])]
+    folded = {fold(k) for k in known}
+    for step, value in values:
+        if fold(value) not in folded:
+            at = (*loc, step) if step == "equals" else (*loc, "in", step)
+            what = DERIVED.get(cond.field, ", ".join(known))
+            ctx.add(
+                at,
+                f"{value!r} can never be the value of {cond.field}"
+                + (did_you_mean(str(value), known) or f" ({what})"),
+            )
+
+
+def _reference(ctx: Context, loc: Loc, ref: str, *, key: bool = False) -> None:
+    """`x@y`, `ID`, `ID.part` or `service.part`, where part is supervisors|contacts|..."""
+    if "@" in ref:
+        if not EMAIL_RE.match(ref):
+            ctx.add(loc, f"malformed address {ref!r}: write name@domain.fr", key=key)
+        return
+    owner, dot, part = ref.partition(".")
+    if dot and part not in PARTS:
+        ctx.add(
+            loc,
+            f"unknown part {part!r} in {ref!r}"
+            + (did_you_mean(part, PARTS) or f": use one of {', '.join(PARTS)}"),
+            key=key,
+        )
+    elif owner != "service" and owner not in ctx.ids:
+        hint = did_you_mean(owner, ctx.ids)
+        ctx.add(
+            loc,
+            f"unknown directory id {owner!r} in {ref!r}{hint}"
+            if hint
+            else f"unknown reference {ref!r}: not a directory id nor an address; write"
+            " name@domain.fr, a directory id, ID.supervisors, ID.attached_mairies,"
+            " service.supervisors, service.contacts or service.attached_mairies",
+            key=key,
+        )
+
+
+def _template(ctx: Context, loc: Loc, kind: str, name: str) -> None:
+    if kind not in TEMPLATE_KINDS:
+        ctx.add(
+            loc,
+            f"unknown mail kind {kind!r}"
+            + (did_you_mean(kind, TEMPLATE_KINDS) or f": use one of {', '.join(TEMPLATE_KINDS)}"),
+            key=True,
+        )
+    if not TEMPLATE_NAME.match(name):
+        ctx.add(
+            loc,
+            f"template name {name!r}: a file name without folder or extension,"
+            " e.g. transmission-dpe for transmission-dpe.txt.j2",
+        )
+        return
+    if ctx.templates is None or (ctx.templates / f"{name}.txt.j2").is_file():
+        return
+    present = [p.name.removesuffix(".txt.j2") for p in ctx.templates.glob("*.txt.j2")]
+    ctx.add(
+        loc,
+        f"template {name!r} not found: no file {name}.txt.j2 in {ctx.templates}"
+        + (did_you_mean(name, present) or "; create it or name an existing template"),
+    )
