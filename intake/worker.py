@@ -13,10 +13,12 @@ import schedule
 from intake.approvals import run_deadlines
 from intake.errors import SourceError
 from intake.pipeline import Outcome, process_source
+from intake.rules_alert import report_refused
 from intake.runtime import Runtime
 from intake.sources.base import Source
 from outbox.deliver import Delivery, deliver_due
 from outbox.senders import Sender
+from rules.reload import RulesWatcher
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +45,21 @@ class Worker:
         self.stopping = False
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(rt.settings.poll_seconds).seconds.do(self.poll)
+        settings = rt.settings
+        self.rules = RulesWatcher(
+            settings.path(settings.rules), rt.rules, settings.path(settings.templates)
+        )
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after the current step", signum)
         self.stopping = True
 
     def poll(self) -> None:
+        # An edited rules file takes effect here; a broken edit is refused and reported once.
+        self.rt.rules = self.rules.current()
+        refused = self.rules.take_refused()
+        if refused:
+            report_refused(self.rt, refused)
         try:
             report = run_once(self.rt, self.source, self.sender)
         except SourceError as exc:
