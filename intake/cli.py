@@ -68,9 +68,17 @@ def emit_json(data: Any) -> None:
 
 
 def _register() -> None:
-    from intake.commands import demo, parse, run, tickets
+    from intake.commands import demo, directory, parse, run, tickets
+    from intake.commands import rules as rules_commands
 
-    for command in (run.run, parse.parse, demo.demo, tickets.tickets):
+    for command in (
+        run.run,
+        parse.parse,
+        demo.demo,
+        tickets.tickets,
+        rules_commands.rules,
+        directory.directory,
+    ):
         main.add_command(command)
 
 
