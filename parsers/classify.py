@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from parsers.attachments import read_attachments
 from parsers.context import ParseContext
@@ -22,9 +22,10 @@ from parsers.model import (
     Source,
 )
 from parsers.reply import decide, find_reference
-from parsers.rows import header_records, row_pairs
+from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 from parsers.validate import NO_FICHE, Outcome, build
+from parsers.verdict import verdict
 
 Pairs = list[tuple[str, str]]
 Result = FicheResult | InvalidResult | IgnoredResult | ReplyResult
@@ -38,10 +39,9 @@ UNREADABLE = (
 @dataclass
 class Candidate:
     source: Source
-    records: list[Pairs]
+    records: list[Record]
     author_name: str | None = None
     author_email: str | None = None
-    warnings: list[FieldError] = field(default_factory=list)
 
 
 def reference_date(mail: Mail, received_at: dt.datetime | None) -> dt.date:
@@ -68,12 +68,13 @@ def _best_segment(text: str, form: FormDefinition) -> tuple[Pairs, str | None, s
     return best
 
 
+def _text_candidate(text: str, form: FormDefinition) -> Candidate | None:
+    pairs, name, addr = _best_segment(text, form)
+    return Candidate("body", [Record(pairs)], name, addr) if looks_like_fiche(pairs) else None
+
+
 def _body_candidates(mail: Mail, form: FormDefinition) -> list[Candidate]:
-    found: list[Candidate] = []
-    for text in mail.plain:
-        pairs, name, addr = _best_segment(text, form)
-        if looks_like_fiche(pairs):
-            found.append(Candidate("body", [pairs], name, addr))
+    found = [c for c in (_text_candidate(t, form) for t in mail.plain) if c]
     for html in mail.html:
         rows = table_rows(html)
         records = header_records(rows, form)
@@ -84,27 +85,34 @@ def _body_candidates(mail: Mail, form: FormDefinition) -> list[Candidate]:
         text = html_to_text(html, drop_tables=True)
         pairs = row_pairs(rows, form) + _best_segment(text, form)[0]
         if looks_like_fiche(pairs):
-            found.append(Candidate("html", [pairs], name, addr))
+            found.append(Candidate("html", [Record(pairs)], name, addr))
     return found
 
 
-def _candidates(mail: Mail, form: FormDefinition, depth: int = 0) -> list[Candidate]:
+def _candidates(
+    mail: Mail, form: FormDefinition, depth: int = 0
+) -> tuple[list[Candidate], list[FieldError]]:
+    """Every place a fiche may be, and the attachments that could not be read."""
     found = _body_candidates(mail, form)
-    for source, records, warnings in read_attachments(mail.attachments, form):
-        found.append(Candidate(source, records, warnings=warnings))
+    attached = read_attachments(mail.attachments, form)
+    found += [c for c in (_text_candidate(t, form) for t in attached.texts) if c]
+    found += [Candidate(source, records) for source, records in attached.fiches]
+    problems = attached.problems
     if depth < 3:
         for inner in mail.inner:
-            for cand in _candidates(inner, form, depth + 1):
+            cands, inner_problems = _candidates(inner, form, depth + 1)
+            problems += inner_problems
+            for cand in cands:
                 cand.author_name = cand.author_name or inner.from_name or None
                 cand.author_email = cand.author_email or inner.from_addr or None
                 found.append(cand)
-    return found
+    return found, problems
 
 
 def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> list[Outcome]:
     return [
         build(
-            collect(pairs, ctx.form),
+            collect(record.pairs, ctx.form),
             directory=ctx.directory,
             ref=ref,
             source=cand.source,
@@ -112,7 +120,7 @@ def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> l
             sender_email=cand.author_email or mail.from_addr or None,
             form=ctx.form,
         )
-        for pairs in cand.records
+        for record in cand.records
     ]
 
 
@@ -135,27 +143,20 @@ def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None
     if ref is not None:
         return _reply(mail, ref)
     when = reference_date(mail, received_at)
-    scored: list[tuple[tuple[int, int, int], Candidate, list[Outcome]]] = []
-    for order, cand in enumerate(_candidates(mail, ctx.form)):
+    candidates, problems = _candidates(mail, ctx.form)
+    scored: list[tuple[tuple[int, int, int, int], Candidate, list[Outcome]]] = []
+    for order, cand in enumerate(candidates):
         outcomes = _evaluate(cand, mail, ctx, when)
-        valid = all(o.fiche is not None for o in outcomes)
-        total = sum(score(collect(p, ctx.form)) for p in cand.records)
-        scored.append(((int(valid), total, -order), cand, outcomes))
+        valid = sum(1 for o in outcomes if o.fiche is not None)
+        total = sum(score(collect(r.pairs, ctx.form)) for r in cand.records)
+        scored.append(((int(valid == len(outcomes)), valid, total, -order), cand, outcomes))
     if not scored:
+        if problems:
+            return InvalidResult(errors=problems)
         message = UNREADABLE if mail.defects and not (mail.plain or mail.html) else NO_FICHE
         return InvalidResult(errors=[FieldError(field="", message=message)])
     _, cand, outcomes = max(scored, key=lambda s: s[0])
-    if all(o.fiche is not None for o in outcomes):
-        warnings = cand.warnings + [w for o in outcomes for w in o.warnings]
-        return FicheResult(fiches=[o.fiche for o in outcomes if o.fiche], warnings=warnings)
-    if len(outcomes) == 1:
-        return InvalidResult(errors=outcomes[0].errors, partial=outcomes[0].partial)
-    errors = [
-        FieldError(field=e.field, message=f"Fiche n° {i} : {e.message}")
-        for i, o in enumerate(outcomes, 1)
-        for e in o.errors
-    ]
-    return InvalidResult(errors=errors, partial=outcomes[0].partial)
+    return verdict(cand.records, outcomes, problems)
 
 
 def classify(

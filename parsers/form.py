@@ -42,6 +42,13 @@ class FormField(BaseModel):
     missing: str | None = None
     synonyms: list[str] = []
 
+    @model_validator(mode="after")
+    def _printable(self) -> FormField:
+        # The blank fiche prints "Label (help)": it must read back as this label.
+        if self.help and (":" in self.help or len(f"{self.label} * ({self.help})") > 80):
+            raise ValueError("help: keep it short (label and help under 80 characters), no colon")
+        return self
+
     @property
     def missing_message(self) -> str:
         return self.missing or f"Rubrique « {self.label} » manquante : remplissez-la."

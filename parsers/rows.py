@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from parsers.form import FormDefinition, default_form
+
+
+@dataclass
+class Record:
+    """The (field, value) pairs of one fiche; `line` is its row in a table of several."""
+
+    pairs: list[tuple[str, str]]
+    line: int | None = None
 
 
 def _label(cell: str, form: FormDefinition) -> str | None:
@@ -22,7 +32,9 @@ def row_pairs(
             pairs += [(first, cells[1]), (_label(cells[2], form) or "", cells[3])]
         elif first and len(cells) >= 2:
             pairs.append((first, " ".join(c for c in cells[1:] if c.strip())))
-        elif first and first.startswith("cat:"):
+        elif first:
+            # A label with its value cell left empty (trailing empty cells are not kept):
+            # a check box line not ticked, or a rubrique to report as missing.
             pairs.append((first, ""))
         else:
             for cell in cells:
@@ -34,22 +46,21 @@ def row_pairs(
     return pairs
 
 
-def header_records(
-    rows: list[list[str]], form: FormDefinition | None = None
-) -> list[list[tuple[str, str]]]:
-    """A table with a header row of labels and one fiche per following row."""
+def header_records(rows: list[list[str]], form: FormDefinition | None = None) -> list[Record]:
+    """A table with a header row of labels and one fiche per following row (row numbers from 1:
+    readers keep empty rows so that they match what the agent sees)."""
     form = form or default_form()
     for h, header in enumerate(rows):
         fields = [_label(c, form) for c in header]
         real = [f for f in fields if f and not f.startswith("cat:")]
         if len(set(real)) < 3 or len(header) < 3:
             continue
-        records: list[list[tuple[str, str]]] = []
-        for row in rows[h + 1 :]:
+        records: list[Record] = []
+        for n, row in enumerate(rows[h + 1 :], h + 2):
             if not any(c.strip() for c in row):
                 continue
             record = [(f, v) for f, v in zip(fields, row, strict=False) if f]
             if record:
-                records.append(record)
+                records.append(Record(record, n))
         return records
     return []

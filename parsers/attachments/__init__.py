@@ -1,20 +1,36 @@
-"""Fiches attached as Word, Excel or LibreOffice files, read into label/value pairs."""
+"""Fiches attached as files (Word, Excel, LibreOffice, PDF, CSV, Outlook's winmail.dat).
+
+Each attachment goes through the guards (size, zip inflation, password) before its reader,
+and a file that cannot be read becomes a French problem for the agent, never an exception.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from parsers.attachments.delimited import read_csv
 from parsers.attachments.docx import read_docx
+from parsers.attachments.guard import (
+    Protected,
+    Unreadable,
+    check_size,
+    check_zip,
+    damaged,
+    protected,
+)
 from parsers.attachments.ods import read_ods
+from parsers.attachments.odt import read_odt
+from parsers.attachments.pdf import read_pdf
+from parsers.attachments.tnef import is_tnef, unpack_tnef
 from parsers.attachments.xlsx import read_xlsx
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
 from parsers.form import FormDefinition
-from parsers.mime import Attachment, decode_bytes
+from parsers.mime import Attachment
 from parsers.model import FieldError, Source
-from parsers.rows import header_records, row_pairs
+from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 
 Pairs = list[tuple[str, str]]
@@ -22,37 +38,40 @@ Grid = list[list[str]]
 #: A reader returns the grids (tables, sheets) and the free text of a document.
 Reader = Callable[[bytes], tuple[list[Grid], str]]
 
-MAX_BYTES = 10 * 1024 * 1024
-
-_KINDS: tuple[tuple[Source, str, str, Reader], ...] = (
-    ("docx", r"\.docx$", "wordprocessingml", read_docx),
-    ("xlsx", r"\.(xlsx|xlsm)$", "spreadsheetml", read_xlsx),
-    ("ods", r"\.ods$", "opendocument.spreadsheet", read_ods),
+#: (source, file name pattern, content type fragment, reader, is a zip container)
+_KINDS: tuple[tuple[Source, str, str, Reader, bool], ...] = (
+    ("docx", r"\.(docx|docm)$", "wordprocessingml", read_docx, True),
+    ("xlsx", r"\.(xlsx|xlsm)$", "spreadsheetml", read_xlsx, True),
+    ("ods", r"\.ods$", "opendocument.spreadsheet", read_ods, True),
+    ("odt", r"\.odt$", "opendocument.text", read_odt, True),
+    ("pdf", r"\.pdf$", "application/pdf", read_pdf, False),
+    ("csv", r"\.csv$", "text/csv", read_csv, False),
 )
 
 
-def _csv(data: bytes) -> tuple[list[Grid], str]:
-    import csv
-    import io
+@dataclass
+class Found:
+    """The fiches read from the attachments, and the files that could not be read."""
 
-    text = decode_bytes(data)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    return [[row for row in csv.reader(io.StringIO(text), dialect)]], ""
+    #: (source, records) per attachment holding a fiche; a record knows its row, if any.
+    fiches: list[tuple[Source, list[Record]]] = field(default_factory=list)
+    #: Body text carried inside winmail.dat, read like a message body.
+    texts: list[str] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
 
 
-def _kind(att: Attachment) -> tuple[Source, Reader] | None:
+def _kind(att: Attachment) -> tuple[Source, Reader, bool] | None:
     name = fold(att.filename)
-    for source, pattern, ctype, reader in _KINDS:
-        if re.search(pattern, name) or ctype in att.content_type:
-            return source, reader
-    if name.endswith(".csv") or att.content_type == "text/csv":
-        return "csv", _csv
+    for source, pattern, _, reader, zipped in _KINDS:
+        if re.search(pattern, name):
+            return source, reader, zipped
+    for source, _, ctype, reader, zipped in _KINDS:
+        if ctype in att.content_type:
+            return source, reader, zipped
     return None
 
 
-def records_of(grids: list[Grid], text: str, form: FormDefinition) -> list[Pairs]:
+def records_of(grids: list[Grid], text: str, form: FormDefinition) -> list[Record]:
     """One record per fiche: header-row tables give several, label/value grids give one."""
     for grid in grids:
         records = header_records(grid, form)
@@ -62,31 +81,50 @@ def records_of(grids: list[Grid], text: str, form: FormDefinition) -> list[Pairs
     for grid in grids:
         pairs += row_pairs(grid, form)
     pairs += extract_pairs(text, form)
-    return [pairs] if looks_like_fiche(pairs) else []
+    return [Record(pairs)] if looks_like_fiche(pairs) else []
 
 
-def read_attachments(
-    attachments: list[Attachment], form: FormDefinition
-) -> list[tuple[Source, list[Pairs], list[FieldError]]]:
-    """(source, records, warnings) for every attachment that holds a fiche."""
-    found: list[tuple[Source, list[Pairs], list[FieldError]]] = []
-    skipped: list[FieldError] = []
-    for att in attachments:
-        kind = _kind(att)
-        if kind is None:
-            continue
-        if len(att.data) > MAX_BYTES:
-            skipped.append(FieldError(field="", message=(
-                f"Pièce jointe « {att.filename} » ignorée : elle dépasse 10 Mo. Envoyez une "
-                "fiche plus légère (sans images) ou recopiez-la dans le corps du message.")))
-            continue
+def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -> None:
+    name = att.filename or "sans nom"
+    limits = form.limits
+    if is_tnef(att) and depth == 0:
+        check_size(name, att.data, limits.max_attachment_bytes)
         try:
-            grids, text = kind[1](att.data)
-        except Exception:  # noqa: BLE001 - a damaged file is skipped, the body may still hold it
-            continue
-        records = records_of(grids, text, form)
-        if records:
-            found.append((kind[0], records, []))
-    if skipped:
-        found = [(s, r, w + skipped) for s, r, w in found]
+            inner, text = unpack_tnef(att.data)
+        except Exception as exc:  # noqa: BLE001 - any damage in a TNEF file is "damaged"
+            raise damaged(name) from exc
+        found.texts += [text] if text.strip() else []
+        for item in inner:
+            _guarded(item, form, found, depth + 1)
+        return
+    kind = _kind(att)
+    if kind is None:
+        return
+    source, reader, zipped = kind
+    check_size(name, att.data, limits.max_attachment_bytes)
+    if zipped:
+        check_zip(name, att.data, limits.max_inflated_bytes)
+    try:
+        grids, text = reader(att.data)
+    except Protected as exc:
+        raise protected(name) from exc
+    except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
+        raise damaged(name) from exc
+    records = records_of(grids, text, form)
+    if records:
+        found.fiches.append((source, records))
+
+
+def _guarded(att: Attachment, form: FormDefinition, found: Found, depth: int) -> None:
+    try:
+        _read_one(att, form, found, depth)
+    except Unreadable as problem:
+        found.problems.append(FieldError(field="", message=str(problem)))
+
+
+def read_attachments(attachments: list[Attachment], form: FormDefinition) -> Found:
+    """Every fiche found in `attachments`, and a French problem for each file not read."""
+    found = Found()
+    for att in attachments:
+        _guarded(att, form, found, 0)
     return found

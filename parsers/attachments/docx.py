@@ -1,12 +1,39 @@
-"""Word (.docx) fiches: table rows and paragraphs."""
+"""Word (.docx) fiches: table rows and paragraphs, check boxes included."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import docx
+from docx.oxml.ns import qn
 
 from parsers.fold import clean_spaces
+
+_T, _TAB, _BR = qn("w:t"), qn("w:tab"), qn("w:br")
+_CHECKBOX, _CHECKED, _DEFAULT = qn("w:checkBox"), qn("w:checked"), qn("w:default")
+_VAL = qn("w:val")
+_TAGS = (_T, _TAB, _BR, _CHECKBOX)
+
+
+def _on(element: Any) -> bool:
+    return element is not None and element.get(_VAL) not in ("0", "false", "off")
+
+
+def paragraph_text(p: Any) -> str:
+    """A paragraph's text, reading what python-docx's `.text` skips: runs inside content
+    controls (Word's check boxes show ☒/☐ there) and legacy check box form fields."""
+    out: list[str] = []
+    for element in p.iter(*_TAGS):
+        if element.tag == _T:
+            out.append(element.text or "")
+        elif element.tag == _CHECKBOX:
+            checked = element.find(_CHECKED)
+            ticked = _on(checked) if checked is not None else _on(element.find(_DEFAULT))
+            out.append("☒" if ticked else "☐")
+        else:
+            out.append("\t" if element.tag == _TAB else "\n")
+    return "".join(out)
 
 
 def read_docx(data: bytes) -> tuple[list[list[list[str]]], str]:
@@ -21,9 +48,9 @@ def read_docx(data: bytes) -> tuple[list[list[list[str]]], str]:
                 if cell._tc is previous:  # merged cells repeat: keep one
                     continue
                 previous = cell._tc
-                texts = [clean_spaces(p.text) for p in cell.paragraphs if p.text.strip()]
-                cells.append(" ".join(texts))
+                texts = [clean_spaces(paragraph_text(p._p)) for p in cell.paragraphs]
+                cells.append(" ".join(t for t in texts if t))
             grid.append(cells)
         grids.append(grid)
-    text = "\n".join(p.text for p in document.paragraphs)
+    text = "\n".join(paragraph_text(p._p) for p in document.paragraphs)
     return grids, text

@@ -41,7 +41,10 @@ def read_ods(data: bytes) -> tuple[list[list[list[str]]], str]:
                 cells += [_cell_text(cell)] * min(repeat, _MAX_REPEAT)
             while cells and not cells[-1]:
                 cells.pop()
-            if cells:
-                grid.append(cells)
+            # Empty rows kept (a run of them is one element): row numbers match the sheet.
+            repeat = 1 if cells else int(row.getAttribute("numberrowsrepeated") or 1)
+            grid += [cells] * min(repeat, _MAX_REPEAT) if len(grid) < 5000 else []
+        while grid and not grid[-1]:
+            grid.pop()
         grids.append(grid)
     return grids, ""

@@ -38,8 +38,9 @@ def read_xlsx(data: bytes) -> tuple[list[list[list[str]]], str]:
                 cells = [cell_str(v) for v in row]
                 while cells and not cells[-1]:
                     cells.pop()
-                if cells:
-                    grid.append(cells)
+                grid.append(cells)  # empty rows kept: row numbers match what the agent sees
+            while grid and not grid[-1]:
+                grid.pop()
             grids.append(grid)
     finally:
         workbook.close()
