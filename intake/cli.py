@@ -68,7 +68,7 @@ def emit_json(data: Any) -> None:
 
 
 def _register() -> None:
-    from intake.commands import demo, directory, parse, run, tickets
+    from intake.commands import demo, directory, form, outbox, parse, quarantine, run, tickets
     from intake.commands import rules as rules_commands
 
     for command in (
@@ -76,8 +76,11 @@ def _register() -> None:
         parse.parse,
         demo.demo,
         tickets.tickets,
+        form.form,
         rules_commands.rules,
         directory.directory,
+        outbox.outbox,
+        quarantine.quarantine,
     ):
         main.add_command(command)
 
