@@ -6,6 +6,7 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 
+from intake.faults import crash_point
 from intake.handlers import handle_fiches, handle_ignored, handle_invalid
 from intake.headers import read_info
 from intake.replies import handle_reply
@@ -44,6 +45,9 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
             "raw": message.raw,
         }
     )
+    crash_point("after_store_raw")
+    if status == "quarantined":
+        return Outcome(row, info.message_id, "quarantined", error="already in quarantine")
     if status != "received":
         return Outcome(row, info.message_id, "duplicate")
     try:
@@ -86,7 +90,12 @@ def process_source(rt: Runtime, source: Source) -> list[Outcome]:
     """Every waiting message; each is moved out of the inbox only after its commit."""
     outcomes = []
     for message in source.fetch():
+        crash_point("after_fetch")
         outcome = process_message(rt, message, source.label)
-        source.ack(message.uid)
+        crash_point("after_commit")
+        if outcome.kind == "quarantined":
+            source.set_aside(message.uid)
+        else:
+            source.ack(message.uid)
         outcomes.append(outcome)
     return outcomes

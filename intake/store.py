@@ -67,6 +67,9 @@ class Store:
     def message(self, row_id: int) -> Row:
         return dict(self._table("messages").get(row_id))
 
+    def quarantined(self) -> list[Row]:
+        return list(self._table("messages").rows_where("status = 'quarantined'", order_by="id"))
+
     def mark_message(self, row_id: int, **fields: Any) -> None:
         self._table("messages").update(row_id, fields)
 
@@ -156,10 +159,17 @@ class Store:
 
     def due_mail(self, now: str) -> list[Row]:
         rows = self._table("outbox").rows_where(
-            "status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?)",
+            # `sending`: a delivery the previous run did not finish.
+            "status = 'sending' or "
+            "(status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?))",
             [now],
             order_by="id",
         )
+        return [_decode_mail(r) for r in rows]
+
+    def mails(self, status: str | None) -> list[Row]:
+        where, args = ("status = ?", [status]) if status else (None, [])
+        rows = self._table("outbox").rows_where(where, args, order_by="id")
         return [_decode_mail(r) for r in rows]
 
     def mail_for_ticket(self, ticket_id: int) -> list[Row]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.faults import crash_point
 from intake.runtime import Runtime
 from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
 from parsers.model import Fiche
@@ -51,6 +52,7 @@ def queue_mail(
 ) -> None:
     """Into the outbox, with an audit event saying to whom and which fields were withheld."""
     rt.store.enqueue(mail)
+    crash_point("mid_transaction")
     rt.store.add_event(
         at=rt.now_iso(),
         actor="system",

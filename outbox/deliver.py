@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from intake.errors import SendError
+from intake.faults import crash_point
 from intake.store import Store
 from outbox.senders import Sender
 
@@ -27,6 +28,7 @@ class Delivery:
     subject: str
     where: str | None
     error: str | None = None
+    unreachable: bool = False
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -40,7 +42,10 @@ def deliver_due(
     done: list[Delivery] = []
     try:
         for mail in store.due_mail(clock().isoformat()):
-            done.append(_deliver_one(store, sender, envelope_from, clock, mail))
+            delivery = _deliver_one(store, sender, envelope_from, clock, mail)
+            done.append(delivery)
+            if delivery.unreachable:
+                break  # the others wait for the next round rather than fail one by one
     finally:
         sender.close()
     return done
@@ -55,6 +60,13 @@ def _deliver_one(
 ) -> Delivery:
     ref = store.ticket(mail["ticket_id"])["ref"] if mail["ticket_id"] else None
     attempts = int(mail["attempts"] or 0) + 1
+    if mail["status"] == "sending":
+        # The last run died while handing this mail over: it is sent again, same bytes and
+        # Message-ID. Only a death between the server's "250 OK" and the commit below (a
+        # window of microseconds) can make this a second copy.
+        log.warning("mail %s for %s was interrupted mid-delivery: sending again", mail["id"], ref)
+    with store.transaction():
+        store.update_mail(mail["id"], status="sending", attempts=attempts)
     try:
         where = sender.send(
             mail_id=mail["id"],
@@ -84,7 +96,10 @@ def _deliver_one(
                     error=str(exc),
                 )
         log.warning("mail %s for %s not sent: %s", mail["id"], ref or "-", exc)
-        return Delivery(mail["id"], ref, mail["recipients"], mail["subject"], None, str(exc))
+        return Delivery(
+            mail["id"], ref, mail["recipients"], mail["subject"], None, str(exc), exc.unreachable
+        )
+    crash_point("after_smtp")
     now = clock()
     with store.transaction():
         store.update_mail(

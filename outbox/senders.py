@@ -10,6 +10,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from intake.errors import ConfigError, SendError
+from intake.faults import crash_point
 
 SMTP_PASSWORD_ENV = "INTAKE_SMTP_PASSWORD"
 
@@ -69,12 +70,14 @@ class SmtpSender:
                     raise SendError(
                         f"{SMTP_PASSWORD_ENV} is not set: export it to log in as {self.user}",
                         permanent=False,
+                        unreachable=True,
                     )
                 conn.login(self.user, password)
         except (OSError, smtplib.SMTPException) as exc:
             raise SendError(
                 f"cannot reach the SMTP server {self.label}: {exc}; check 'outbox' in intake.yaml",
                 permanent=False,
+                unreachable=True,
             ) from exc
         self._conn = conn
         return conn
@@ -82,7 +85,7 @@ class SmtpSender:
     def send(self, *, mail_id: int, envelope_from: str, recipients: list[str], raw: bytes) -> str:
         conn = self._connect()
         try:
-            refused = conn.sendmail(envelope_from, recipients, raw)
+            refused = self._transaction(conn, envelope_from, recipients, raw)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise SendError(
@@ -101,6 +104,31 @@ class SmtpSender:
             accepted = [r for r in recipients if r not in refused]
             return f"{self.label} (refused: {', '.join(refused)}; accepted: {', '.join(accepted)})"
         return self.label
+
+    @staticmethod
+    def _transaction(
+        conn: smtplib.SMTP, envelope_from: str, recipients: list[str], raw: bytes
+    ) -> dict[str, tuple[int, bytes]]:
+        """smtplib's sendmail, step by step, so a crash can be injected between the steps."""
+        conn.ehlo_or_helo_if_needed()
+        code, reply = conn.mail(envelope_from)
+        if code != 250:
+            conn.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, envelope_from)
+        refused: dict[str, tuple[int, bytes]] = {}
+        for recipient in recipients:
+            code, reply = conn.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = (code, reply)
+        if len(refused) == len(recipients):
+            conn.rset()
+            raise smtplib.SMTPRecipientsRefused(refused)
+        crash_point("mid_smtp")
+        code, reply = conn.data(raw)
+        if code != 250:
+            conn.rset()
+            raise smtplib.SMTPDataError(code, reply)
+        return refused
 
     def close(self) -> None:
         if self._conn is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from intake.cli import config_option, settings_from
+from intake.lock import WorkerLock
 from intake.report import table
 from intake.runtime import build_runtime
 from intake.sources import open_source
@@ -28,19 +29,19 @@ def run(once: bool, config_path: Path | None) -> None:
       INTAKE_IMAP_PASSWORD=... intake --config /etc/intake/intake.yaml run
     """
     settings = settings_from(config_path)
-    rt = build_runtime(settings)
-    sender = open_sender(settings.outbox, settings.base_dir)
-    source = open_source(settings)
-    try:
-        if once:
-            click.echo(
-                summary(rt.store.path, source.label, sender.label, run_once(rt, source, sender))
-            )
-        else:
-            Worker(rt, source, sender).run()
-    finally:
-        source.close()
-        rt.close()
+    with WorkerLock(settings.path(settings.database)):
+        rt = build_runtime(settings)
+        sender = open_sender(settings.outbox, settings.base_dir)
+        source = open_source(settings)
+        try:
+            if once:
+                report = run_once(rt, source, sender)
+                click.echo(summary(rt.store.path, source.label, sender.label, report))
+            else:
+                Worker(rt, source, sender).run()
+        finally:
+            source.close()
+            rt.close()
 
 
 def summary(database: Path, source: str, outbox: str, report: RunReport) -> str:

@@ -20,7 +20,9 @@ def open_source(settings: Settings) -> Source:
         from intake.sources.maildir import MaildirSource
 
         return MaildirSource(
-            settings.path(unquote(parts.netloc + parts.path)), settings.processed_folder
+            settings.path(unquote(parts.netloc + parts.path)),
+            settings.processed_folder,
+            settings.quarantine_folder,
         )
     if parts.scheme in ("imap", "imaps"):
         from intake.sources.imap import ImapSource
@@ -38,6 +40,7 @@ def open_source(settings: Settings) -> Source:
             password=password,
             folder=unquote(parts.path.lstrip("/")) or "INBOX",
             processed_folder=settings.processed_folder,
+            quarantine_folder=settings.quarantine_folder,
             ssl=tls,
         )
     raise ConfigError(f"mailbox {settings.mailbox!r}: use imap://, imaps:// or maildir://")

@@ -31,6 +31,10 @@ class Source(Protocol):
         """Move a committed message to the processed folder (idempotent)."""
         ...
 
+    def set_aside(self, uid: str) -> None:
+        """Move a message that could not be processed to the quarantine folder (idempotent)."""
+        ...
+
     def wait(self, timeout: float) -> bool:
         """Block up to `timeout` seconds; True when new mail may have arrived."""
         ...

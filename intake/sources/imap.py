@@ -39,6 +39,7 @@ class ImapSource:
         folder: str = "INBOX",
         processed_folder: str = "Traites",
         *,
+        quarantine_folder: str = "Quarantaine",
         ssl: bool = False,
         batch: int = 500,
         timeout: float = 30.0,
@@ -47,6 +48,7 @@ class ImapSource:
             raise ValueError("batch must be at least 2")
         self.host, self.port, self.user, self._password = host, port, user, password
         self.folder, self.processed_folder = folder, processed_folder
+        self.quarantine_folder = quarantine_folder
         self.ssl, self.batch, self.timeout = ssl, batch, timeout
         self.label = f"imap{'s' if ssl else ''}://{user}@{host}:{port}/{folder}"
         self._mailbox: BaseMailBox | None = None
@@ -81,8 +83,19 @@ class ImapSource:
 
     def ack(self, uid: str) -> None:
         """UID MOVE to the processed folder; a UID already gone is not an error."""
+        self._move(uid, self.processed_folder)
+
+    def set_aside(self, uid: str) -> None:
+        """UID MOVE to the quarantine folder, created on first use."""
+        mailbox = self._connect()
+        if not mailbox.folder.exists(self.quarantine_folder):
+            mailbox.folder.create(self.quarantine_folder)
+            mailbox.folder.set(self.folder)
+        self._move(uid, self.quarantine_folder)
+
+    def _move(self, uid: str, folder: str) -> None:
         capabilities = self._connect().client.capabilities
-        target = encode_folder(self.processed_folder).decode()  # modified UTF-7: ASCII
+        target = encode_folder(folder).decode()  # modified UTF-7: ASCII
         if "MOVE" in capabilities:
             self._uid("MOVE", uid, target, acking=True)
         elif "UIDPLUS" in capabilities:  # never a plain EXPUNGE: it removes every \Deleted

@@ -15,11 +15,12 @@ from intake.sources.base import SourceMessage
 class MaildirSource:
     """Reads `new/` and `cur/`; `ack` renames the file into the processed Maildir++ folder."""
 
-    def __init__(self, path: Path, processed_folder: str) -> None:
+    def __init__(self, path: Path, processed_folder: str, quarantine_folder: str) -> None:
         self.path = path
         self.processed = path / f".{processed_folder}"
+        self.quarantine = path / f".{quarantine_folder}"
         self.label = f"maildir://{path}"
-        for folder in (path, self.processed):
+        for folder in (path, self.processed, self.quarantine):
             for sub in ("new", "cur", "tmp"):
                 try:
                     (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -42,13 +43,19 @@ class MaildirSource:
             yield SourceMessage(uid=f"{file.parent.name}/{file.name}", raw=raw)
 
     def ack(self, uid: str) -> None:
+        self._move(uid, self.processed)
+
+    def set_aside(self, uid: str) -> None:
+        self._move(uid, self.quarantine)
+
+    def _move(self, uid: str, folder: Path) -> None:
         sub, _, name = uid.partition("/")
         source = self.path / sub / name
         base = name.split(":", 1)[0]
         # A rename within one file system is atomic: the message is in one folder or the other.
         # Not found: already moved by an earlier run.
         with contextlib.suppress(FileNotFoundError):
-            os.replace(source, self.processed / "cur" / f"{base}:2,S")
+            os.replace(source, folder / "cur" / f"{base}:2,S")
 
     def wait(self, timeout: float) -> bool:
         time.sleep(timeout)

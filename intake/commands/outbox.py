@@ -1,0 +1,121 @@
+"""`intake outbox list|retry`: what is waiting to go out, and the mails that could not."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from intake.cli import config_option, emit_json, settings_from
+from intake.report import table
+from intake.store import Store
+
+COLUMNS = (
+    "id",
+    "ticket_id",
+    "template",
+    "recipients",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+    "next_attempt_at",
+    "sent_at",
+)
+
+
+def _store(config_path: Path | None) -> Store:
+    settings = settings_from(config_path)
+    return Store(settings.path(settings.database))
+
+
+@click.group()
+def outbox() -> None:
+    """Mails waiting to be sent, and those given up on (status `failed`)."""
+
+
+@outbox.command("list")
+@click.option(
+    "--status",
+    default="failed",
+    show_default=True,
+    type=click.Choice(["pending", "sending", "failed", "sent", "all"]),
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@config_option
+def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
+    """List outgoing mails; by default those that failed for good (the dead letters).
+
+    \b
+    Example:
+      intake outbox list --status pending
+    """
+    store = _store(config_path)
+    rows = store.mails(None if status == "all" else status)
+    if as_json:
+        emit_json([{k: r.get(k) for k in COLUMNS} for r in rows])
+        return
+    if not rows:
+        click.echo(f"no mail with status {status}")
+        return
+    click.echo(
+        table(
+            ["ID", "STATUS", "TEMPLATE", "TO", "ATTEMPTS", "LAST ERROR"],
+            [
+                (
+                    r["id"],
+                    r["status"],
+                    r["template"],
+                    ", ".join(r["recipients"]),
+                    r["attempts"],
+                    (r["last_error"] or "")[:60],
+                )
+                for r in rows
+            ],
+        )
+    )
+
+
+@outbox.command("retry")
+@click.argument("mail_ids", nargs=-1, type=int)
+@click.option("--all", "retry_all", is_flag=True, help="Retry every failed mail.")
+@config_option
+def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) -> None:
+    """Put failed mails back in the queue, e.g. after fixing an address or the SMTP server.
+
+    The next `intake run` (or the running worker) sends them, same bytes, same Message-ID.
+
+    \b
+    Example:
+      intake outbox retry 12 13
+      intake outbox retry --all
+    """
+    if bool(mail_ids) == retry_all:
+        click.echo("error: give mail ids or --all (see `intake outbox list`)", err=True)
+        sys.exit(2)
+    store = _store(config_path)
+    failed = {r["id"]: r for r in store.mails("failed")}
+    wanted = list(failed) if retry_all else list(mail_ids)
+    unknown = [i for i in wanted if i not in failed]
+    if unknown:
+        click.echo(f"error: not failed mails: {unknown}; see `intake outbox list`", err=True)
+        sys.exit(1)
+    with store.transaction():
+        for mail_id in wanted:
+            store.update_mail(mail_id, status="pending", attempts=0, next_attempt_at=None)
+            store.add_event(
+                at=_now(),
+                actor=getpass.getuser(),
+                kind="mail_retry",
+                ticket_id=failed[mail_id]["ticket_id"],
+                mail_id=mail_id,
+            )
+    click.echo(f"{len(wanted)} mail(s) queued again")
+
+
+def _now() -> str:
+    from intake.clock import system_clock
+
+    return system_clock().isoformat()
