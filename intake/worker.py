@@ -12,6 +12,7 @@ import schedule
 
 from intake.approvals import run_deadlines
 from intake.errors import SourceError
+from intake.outage import Outage
 from intake.pipeline import Outcome, process_source
 from intake.rules_alert import report_refused
 from intake.runtime import Runtime
@@ -43,12 +44,20 @@ class Worker:
     def __init__(self, rt: Runtime, source: Source, sender: Sender) -> None:
         self.rt, self.source, self.sender = rt, source, sender
         self.stopping = False
+        self.mailbox = Outage(f"mailbox {source.label}")
+        self.retry_in = 0.0
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(rt.settings.poll_seconds).seconds.do(self.poll)
         settings = rt.settings
         self.rules = RulesWatcher(
             settings.path(settings.rules), rt.rules, settings.path(settings.templates)
         )
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep in short steps so SIGTERM is not kept waiting by a long backoff."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.5, deadline - time.monotonic()))
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         log.info("signal %s: stopping after the current step", signum)
@@ -60,13 +69,21 @@ class Worker:
         refused = self.rules.take_refused()
         if refused:
             report_refused(self.rt, refused)
+        outcomes: list[Outcome] = []
         try:
-            report = run_once(self.rt, self.source, self.sender)
+            outcomes = process_source(self.rt, self.source)
         except SourceError as exc:
-            log.error("mailbox unavailable, will retry: %s", exc)
-            return
-        if report.outcomes or report.deliveries:
-            log.info("%d messages, %d mails sent", len(report.outcomes), len(report.deliveries))
+            self.retry_in = self.mailbox.failed(exc)
+        else:
+            self.mailbox.recovered()
+            self.retry_in = 0.0
+        # Mail already committed goes out even while the mailbox is unreachable.
+        run_deadlines(self.rt)
+        deliveries = deliver_due(
+            self.rt.store, self.sender, self.rt.settings.sender_address, self.rt.clock
+        )
+        if outcomes or deliveries:
+            log.info("%d messages, %d mails handed over", len(outcomes), len(deliveries))
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
@@ -77,12 +94,14 @@ class Worker:
             self.scheduler.run_pending()
             idle = self.scheduler.idle_seconds
             timeout = max(1.0, idle if idle is not None else self.rt.settings.poll_seconds)
+            if self.mailbox.down:
+                self._pause(self.retry_in)
+                self.poll()
+                continue
             try:
                 # IDLE wakes us as soon as mail arrives; otherwise the next scheduled poll does.
                 if self.source.wait(timeout):
                     self.poll()
             except SourceError as exc:
-                log.error("mailbox unavailable, will retry: %s", exc)
-                if not self.stopping:
-                    time.sleep(min(timeout, 30.0))
+                self.retry_in = self.mailbox.failed(exc)
         self.source.close()
