@@ -137,6 +137,10 @@ def from_validation(error: ErrorDetails, where: Locator) -> Problem:
         )
     if kind == "string_type":
         return where.problem(loc, f"{name}: {msg}; put the value in quotes")
+    if kind == "list_type":
+        return where.problem(loc, f"{name}: expected a list; write {name}: [a, b]")
+    if kind == "literal_error" and isinstance(error["input"], bool):
+        return where.problem(loc, f"{name}: {msg} (YAML reads yes/no/on/off as true/false)")
     if kind == "value_error" or kind == "condition":
         return where.problem(loc, msg)
     return where.problem(loc, f"{name}: {msg}")

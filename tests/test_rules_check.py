@@ -244,3 +244,17 @@ def test_load_rules_raises_the_same_lines(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_rules(path, TEMPLATES)
     assert str(caught.value) == f"{path}:20:5: unknown key 'approver': did you mean 'approvers'?"
+
+
+def test_yaml_surprises_are_explained() -> None:
+    found = problems(
+        edit(
+            "    approvers: [service",
+            "    approval: no\n    cc: x@paris.fr\n    approvers: [service",
+        )
+    )
+    assert found == [
+        "20:15: approval: Input should be 'required' or 'none'"
+        " (YAML reads yes/no/on/off as true/false)",
+        "21:9: cc: expected a list; write cc: [a, b]",
+    ]
