@@ -50,7 +50,17 @@ def html_to_text(html: str, *, drop_tables: bool = False, drop_quotes: bool = Fa
     if drop_quotes:
         for tag in soup.find_all("blockquote"):
             tag.decompose()
-        for tag in soup.select(".gmail_quote, #divRplyFwdMsg, #appendonsend, .moz-cite-prefix"):
+        # Outlook (web, mobile) and Zimbra mark where the quoted message starts: all after it goes
+        for mark in soup.select(
+            "#appendonsend, #divRplyFwdMsg, #mail-editor-reference-message-container, hr#zwchr"
+        ):
+            node: Tag | None = mark
+            while node is not None and node is not soup:
+                for sibling in list(node.next_siblings):
+                    sibling.extract()
+                node = node.parent
+            mark.decompose()
+        for tag in soup.select(".gmail_quote, .moz-cite-prefix"):
             tag.decompose()
     if drop_tables:
         for table in soup.find_all("table"):

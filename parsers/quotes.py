@@ -10,18 +10,22 @@ _ATTRIBUTION_START = re.compile(r"^\s*(le|on|el|am|il)\b", re.I)
 _ATTRIBUTION_END = re.compile(r"(a ecrit|wrote|ecrivait|a dit|schrieb|escribio)\s*:?\s*$")
 _SEPARATOR = re.compile(
     r"^\s*[-_=]{2,}\s*(message d'origine|original message|message transfere|forwarded message"
-    r"|message original|mensaje original|courriel d'origine|debut du message reexpedie)"
+    r"|message original|mensaje original|courriel d'origine|debut du message reexpedie"
+    r"|mail original|ursprungliche nachricht|weitergeleitete nachricht|messaggio originale)"
     r"\s*[-_=]*\s*$"
     r"|^\s*(debut du message reexpedie|begin forwarded message)\s*:?\s*$"
 )
-_HEADER_FROM = re.compile(r"^\s*\**\s*(de|from|expediteur)\s*\**\s*:", re.I)
+_HEADER_FROM = re.compile(r"^\s*\**\s*(de|from|expediteur|von)\s*\**\s*:", re.I)
 _HEADER_OTHER = re.compile(
-    r"^\s*\**\s*(envoye|sent|date|a|to|objet|subject|cc|envoye le|le)\s*\**\s*:", re.I
+    r"^\s*\**\s*(envoye|sent|date|a|to|objet|subject|cc|envoye le|le"
+    r"|gesendet|datum|an|betreff)\s*\**\s*:",
+    re.I,
 )
 _UNDERSCORES = re.compile(r"^\s*_{8,}\s*$")
 _SIGNATURE = re.compile(r"^--\s?$")
 _MOBILE = re.compile(
-    r"^\s*(envoye (de|depuis) mon|envoye a partir de|sent from my|get outlook for|obtenir outlook)"
+    r"^\s*(envoye (de|depuis) mon|envoye a partir de|sent from my|get outlook for|obtenir outlook"
+    r"|telecharger outlook)"
 )
 
 
@@ -45,12 +49,8 @@ def quote_start(lines: list[str]) -> int | None:
     return None
 
 
-def new_text(text: str) -> str:
-    """The text a person just wrote: quotes, quote headers, signatures and `>` lines removed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cut = quote_start(lines)
-    if cut is not None:
-        lines = lines[:cut]
+def _unquoted(lines: list[str]) -> str:
+    """Lines up to a signature or a mobile footer, `>` lines left out."""
     kept: list[str] = []
     for line in lines:
         if _SIGNATURE.match(line) or _MOBILE.match(fold(line)):
@@ -59,3 +59,28 @@ def new_text(text: str) -> str:
             continue
         kept.append(line.rstrip())
     return "\n".join(kept).strip()
+
+
+def _below_quote(lines: list[str], cut: int) -> list[str]:
+    """What follows a `>` quote under a "Le ... a écrit :" line at `cut` (bottom posting)."""
+    if not _ATTRIBUTION_START.match(fold(lines[cut])):
+        return []
+    for i in range(cut + 1, min(cut + 5, len(lines))):
+        if lines[i].lstrip().startswith(">"):
+            rest = lines[i:]
+            end = quote_start(rest)
+            return rest if end is None else rest[:end]
+    return []
+
+
+def new_text(text: str) -> str:
+    """The text a person just wrote: quotes, quote headers, signatures and `>` lines removed.
+
+    An answer written below a `>` quote (bottom posting) counts when nothing was written above.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cut = quote_start(lines)
+    fresh = _unquoted(lines if cut is None else lines[:cut])
+    if not fresh and cut is not None:
+        fresh = _unquoted(_below_quote(lines, cut))
+    return fresh
