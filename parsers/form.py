@@ -110,6 +110,8 @@ class FormDefinition(BaseModel):
         entries += [
             (f"cat:{c.value}", s) for c in self.categories for s in (c.label, *c.box_labels)
         ]
+        # Canonical names read too: PDF form fields and CSV exports are often named so.
+        entries += [(f.name, f.name) for f in self.fields]
         for name, label in entries:
             key = label_key(label)
             if not key:

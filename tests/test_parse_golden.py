@@ -51,6 +51,7 @@ def test_golden(case: Path, ctx: ParseContext) -> None:
             for key, value in want.items():
                 assert norm(have.get(key)) == norm(value), (key, have)
         assert sorted(w["field"] for w in got["warnings"]) == sorted(expected.get("warnings", []))
+        assert sorted(e["field"] for e in got["rejected"]) == sorted(expected.get("rejected", []))
     elif expected["kind"] == "invalid":
         named = {e["field"] for e in got["errors"]}
         assert set(expected["fields"]) <= named, got
