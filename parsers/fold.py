@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,6 +21,8 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Cached: the same labels and lines are folded again and again, in every fiche.
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes made plain, spaces collapsed."""
     text = strip_accents(text.translate(_APOSTROPHES)).casefold()
@@ -27,6 +30,7 @@ def fold(text: str) -> str:
     return clean_spaces(text)
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_words(text: str) -> str:
     """`fold`, then every run of punctuation becomes one space: a key for label tables."""
     return clean_spaces(_NON_WORD.sub(" ", fold(text)))

@@ -59,8 +59,18 @@ def arrondissement_of(text: str) -> int | None:
     return None
 
 
+#: Folded names per directory entry, computed once per entry (keyed by id, entry kept alive).
+_NAMES: dict[int, tuple[Entry, list[str]]] = {}
+
+
 def _names(entry: Entry) -> list[str]:
-    return [n for n in (fold_words(x) for x in [entry.id, entry.name, *entry.aliases]) if n]
+    cached = _NAMES.get(id(entry))
+    if cached is None or cached[0] is not entry:
+        if len(_NAMES) > 5000:  # directories reloaded many times: start afresh
+            _NAMES.clear()
+        names = [n for n in (fold_words(x) for x in [entry.id, entry.name, *entry.aliases]) if n]
+        cached = _NAMES[id(entry)] = (entry, names)
+    return cached[1]
 
 
 def _looks_like_mairie(folded: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 
@@ -138,11 +139,16 @@ _BOX = re.compile(rf"({_TICKED})|({_UNTICKED})")
 _MARK_AFTER = re.compile(r"^\s*[:=]?\s*(?:x|oui|✓|✔|☒|☑)(?![a-z])")
 
 
+@functools.lru_cache(maxsize=1024)
+def _word_re(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+
+
 def _words_category(folded: str, words_of: CategoryWords) -> Category | None:
     best: tuple[int, int, Category] | None = None
     for category, words in words_of.items():
         for word in words:
-            for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+            for m in _word_re(word).finditer(folded):
                 key = (m.start(), -len(word), category)
                 if best is None or key[:2] < best[:2]:
                     best = key
@@ -171,7 +177,7 @@ def parse_category(text: str, words_of: CategoryWords | None = None) -> Category
     before: list[Category] = []
     for category, words in words_of.items():
         for word in words:
-            for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+            for m in _word_re(word).finditer(folded):
                 if _MARK_AFTER.match(folded[m.end() :]):
                     after.append(category)
                 elif re.search(r"(?:^|\s)x\s*$", folded[: m.start()]):

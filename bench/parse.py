@@ -1,0 +1,93 @@
+"""Parse throughput per format, on one core: `python -m bench.parse [--iterations N]`.
+
+Each format gets realistic fiches (the golden files' builders, with values varied per fiche so
+nothing is cached), and `classify` runs on the raw email bytes, as the worker calls it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "emails")]
+
+import make_attachments as make  # noqa: E402 - the golden files' builders
+
+from parsers import classify  # noqa: E402
+from parsers.context import ParseContext  # noqa: E402
+from parsers.model import FicheResult  # noqa: E402
+from rules.loader import load_rules  # noqa: E402
+
+VARIANTS = 25
+
+
+def rows(n: int) -> list[tuple[str, str]]:
+    return [
+        ("Service / mairie déclarant", f"Mairie du {5 + n % 16}e arrondissement"),
+        ("Agent déclarant", f"Agent n° {n}"),
+        ("Date de l'appel", f"{1 + n % 28:02d}/02/2026"),
+        ("Heure de l'appel", f"{8 + n % 10}h{n % 60:02d}"),
+        ("Type de dysfonctionnement", ("Erreur de transfert d'appel", "Autre")[n % 2]),
+        ("Nom de l'agent 39 75", "Julien"),
+        ("Objet de la demande de l'usager", "Inscription sur les listes électorales"),
+        ("Description", f"Usager transféré à tort, appel n° {n}, rappelé ensuite par nos soins."),
+    ]
+
+
+def html_mail(n: int) -> bytes:
+    cells = "".join(
+        f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows(n)
+    )
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "Agent <agent@paris.fr>", "Fiche"
+    msg["Date"] = "Thu, 05 Mar 2026 09:12:00 +0100"
+    msg.set_content("Ce message est au format HTML.")
+    msg.add_alternative(f"<html><body><p>Bonjour,</p><table>{cells}</table></body></html>",
+                        subtype="html")
+    return msg.as_bytes()
+
+
+def attached(ext: str, build: Callable[[list[tuple[str, str]]], bytes]) -> Callable[[int], bytes]:
+    return lambda n: make.email(f"bench-{n}", make.ATTACHED, [(f"fiche.{ext}", build(rows(n)))])
+
+
+FORMATS: dict[str, Callable[[int], bytes]] = {
+    "text": lambda n: make.email(
+        f"bench-{n}", "Bonjour,\n\n" + "\n".join(f"{k} : {v}" for k, v in rows(n)) + "\n", []),
+    "html": html_mail,
+    "docx": attached("docx", make.docx_table),
+    "xlsx": attached("xlsx", lambda r: make.xlsx_bytes([list(x) for x in r])),
+    "ods": attached("ods", lambda r: make.ods_bytes([list(x) for x in r])),
+    "odt": attached("odt", lambda r: make.odt_bytes([list(x) for x in r], [])),
+    "pdf": attached("pdf", lambda r: make.pdf_text([f"{k} : {v}" for k, v in r])),
+    "csv": attached("csv", lambda r: make.csv_bytes([list(x) for x in r])),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--iterations", type=int, default=300, help="fiches per format")
+    args = parser.parse_args()
+    ctx = ParseContext(directory=load_rules(ROOT / "config" / "rules.yaml").directory)
+    # Wall time is what a user sees; CPU time is this process's own, fair on a shared machine.
+    head = ("format", "fiches", "seconds", "fiches/s", "cpu s", "fiches/cpu s")
+    print(f"{head[0]:<8}{head[1]:>8}{head[2]:>10}{head[3]:>10}{head[4]:>8}{head[5]:>14}")
+    for name, build in FORMATS.items():
+        mails = [build(n) for n in range(VARIANTS)]
+        assert isinstance(classify(mails[0], ctx), FicheResult), name  # warm-up and sanity
+        start, cpu = time.perf_counter(), time.process_time()
+        for i in range(args.iterations):
+            classify(mails[i % VARIANTS], ctx)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        n = args.iterations
+        print(f"{name:<8}{n:>8}{elapsed:>10.2f}{n / elapsed:>10.0f}{cpu:>8.2f}{n / cpu:>14.0f}")
+
+
+if __name__ == "__main__":
+    main()
