@@ -68,7 +68,6 @@ class Limits(BaseModel):
 
     max_attachment_mb: float = Field(default=10, gt=0)
     max_inflated_mb: float = Field(default=50, gt=0)
-    max_pdf_pages: int = Field(default=20, ge=1)
 
     @property
     def max_attachment_bytes(self) -> int:
