@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from intake.privacy import hidden_fields
 from intake.runtime import Runtime
 from intake.tickets import enqueue_forwarding, mail_context, queue_mail
 from intake.tokens import make_token
@@ -40,7 +41,7 @@ def send_request(
 ) -> None:
     """A request (or a reminder, or a question) that a reply from `approver` can answer."""
     token = make_token(rt.secret, ticket["id"], approver, round_)
-    hidden = (ticket.get("redactions") or {}).get(approver, [])
+    hidden = hidden_fields(rt.rules, ticket, [approver])
     context = {
         **mail_context(ticket, hidden),
         "routing": {"recipients": ticket["recipients"]},
@@ -116,15 +117,16 @@ def _tell_reporter(
     if not reporter:
         return
     template = "fiche-validee" if decision == "approve" else "fiche-refusee"
+    hidden = hidden_fields(rt.rules, ticket, [reporter])
     mail = rt.mails.make(
         template,
         to=[reporter],
-        context={**mail_context(ticket), "reason": reason, "approver": approver},
+        context={**mail_context(ticket, hidden), "reason": reason, "approver": approver},
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=message_row,
     )
-    queue_mail(rt, mail, ticket["id"])
+    queue_mail(rt, mail, ticket["id"], hidden)
 
 
 def run_deadlines(rt: Runtime) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 
 from intake.approvals import open_round
 from intake.headers import MessageInfo
+from intake.privacy import hidden_fields
 from intake.runtime import Runtime
 from intake.tickets import (
     enqueue_forwarding,
@@ -118,8 +119,9 @@ def _acknowledge(
         return
     # A forwarded fiche: the reporter is its author, the person who forwarded it is copied.
     cc = [info.reply_to] if info.reply_to and info.reply_to != reporter else None
+    hidden = hidden_fields(rt.rules, ticket, [reporter, *(cc or [])])
     context = {
-        **mail_context(ticket),
+        **mail_context(ticket, hidden),
         "routing": {"approval_required": approval_required},
         "warnings": [w.model_dump() for w in result.warnings],
         # Rows of the same email that could not be registered: told once, with the first.
@@ -135,7 +137,7 @@ def _acknowledge(
         message_row=row,
         in_reply_to=info.message_id or None,
     )
-    queue_mail(rt, mail, ticket["id"])
+    queue_mail(rt, mail, ticket["id"], hidden)
 
 
 def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResult) -> list[str]:
@@ -181,16 +183,17 @@ def reject_again(
     )
     if not info.reply_to:
         return
+    hidden = hidden_fields(rt.rules, ticket, [info.reply_to])
     mail = rt.mails.make(
         "fiche-invalide",
         to=[info.reply_to],
-        context={**mail_context(ticket), "errors": errors},
+        context={**mail_context(ticket, hidden), "errors": errors},
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=row,
         in_reply_to=info.message_id or None,
     )
-    queue_mail(rt, mail, ticket["id"])
+    queue_mail(rt, mail, ticket["id"], hidden)
 
 
 def handle_ignored(rt: Runtime, info: MessageInfo, row: int, result: IgnoredResult) -> list[str]:

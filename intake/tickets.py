@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from intake.faults import crash_point
+from intake.privacy import hidden_fields
 from intake.runtime import Runtime
 from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
 from parsers.model import Fiche
@@ -32,9 +33,8 @@ def mail_context(ticket: dict[str, Any], hidden: list[str] | None = None) -> dic
 
 def enqueue_forwarding(rt: Runtime, ticket: dict[str, Any], *, message_row: int | None) -> None:
     """One mail per recipient, each showing only what that recipient may see."""
-    redactions: dict[str, list[str]] = ticket.get("redactions") or {}
     for address in ticket["recipients"]:
-        hidden = redactions.get(address, [])
+        hidden = hidden_fields(rt.rules, ticket, [address])
         row = rt.mails.make(
             "transmission",
             to=[address],
