@@ -67,6 +67,12 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def privacy_commands() -> tuple[click.Command, ...]:
+    from intake.commands import digest, export, purge, stats
+
+    return (stats.stats, purge.purge_cmd, digest.digest, export.export)
+
+
 def _register() -> None:
     from intake.commands import demo, directory, form, outbox, parse, quarantine, run, tickets
     from intake.commands import rules as rules_commands
@@ -81,6 +87,7 @@ def _register() -> None:
         directory.directory,
         outbox.outbox,
         quarantine.quarantine,
+        *privacy_commands(),
     ):
         main.add_command(command)
 

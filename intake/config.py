@@ -31,6 +31,8 @@ class Settings(BaseModel):
     sender: str = Field(description="Display name and address our mails come from")
     poll_seconds: int = Field(default=60, ge=1)
     processed_folder: str = "Traités"
+    #: Days after a ticket's last activity before `intake purge` erases its personal data.
+    retention_days: int = Field(default=365, ge=1)
     #: Where a message that could not be processed is moved (it stays in the database too).
     quarantine_folder: str = "Quarantaine"
     #: Where the file was read from; the base of every relative path above.

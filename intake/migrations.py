@@ -151,3 +151,21 @@ def approvals(db: Database) -> None:
     tickets.add_column("escalate_to", str)  # JSON list of addresses
     tickets.add_column("decided_at", str)
     tickets.add_column("decision_reason", str)
+
+
+@migrations(name="0003_privacy")
+def privacy(db: Database) -> None:
+    # When `intake purge` erased a row's personal data; the anonymous facts stay.
+    for table in ("tickets", "messages", "outbox", "events", "approvals"):
+        db.table(table).add_column("purged_at", str)
+    db.table("tickets").create_index(["created_at"])
+    # What may be browsed (Datasette, see config/datasette-metadata.yaml): no personal column.
+    db.execute(
+        """
+        create view tickets_anonymous as
+        select id, ref, status, category, service, service_id, call_date, call_time,
+               caller_request, expected_service, wrong_information, rule_id, approval_round,
+               created_at, decided_at, updated_at, purged_at
+        from tickets
+        """
+    )

@@ -12,6 +12,7 @@ import schedule
 
 from intake.approvals import run_deadlines
 from intake.errors import SourceError
+from intake.jobs import daily_purge, weekly_job
 from intake.outage import Outage
 from intake.pipeline import Outcome, process_source
 from intake.rules_alert import report_refused
@@ -48,6 +49,9 @@ class Worker:
         self.retry_in = 0.0
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(rt.settings.poll_seconds).seconds.do(self.poll)
+        # Privacy and quality: erase what is past retention; last week's digest on Mondays.
+        self.scheduler.every().day.at("03:00").do(daily_purge, rt)
+        self.scheduler.every().monday.at("06:00").do(weekly_job, rt)
         settings = rt.settings
         self.rules = RulesWatcher(
             settings.path(settings.rules), rt.rules, settings.path(settings.templates)

@@ -43,7 +43,11 @@ def compose(
     auto_submitted: str = "auto-replied",
     cc: list[str] | None = None,
     reply_to: str | None = None,
+    html: str | None = None,
+    images: dict[str, bytes] | None = None,
 ) -> bytes:
+    """The mail's bytes: text only, or with `html` a multipart/alternative whose HTML part is a
+    multipart/related carrying `images` (Content-ID -> PNG bytes, shown as `cid:ID`)."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
@@ -67,4 +71,9 @@ def compose(
     msg["X-Auto-Response-Suppress"] = "All"
     msg[LOOP_HEADER] = ref or "1"
     msg.set_content(body, charset="utf-8", cte="quoted-printable")
+    if html is not None:
+        msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+        html_part = list(msg.iter_parts())[-1]
+        for cid, png in (images or {}).items():
+            html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>")
     return msg.as_bytes()

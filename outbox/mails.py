@@ -35,14 +35,18 @@ class MailFactory:
         cc: list[str] | None = None,
         auto_submitted: str = "auto-replied",
         tag: str | None = None,
+        html: bool = False,
+        images: dict[str, bytes] | None = None,
     ) -> dict[str, Any]:
         """An outbox row; its Message-ID is fixed now so a resend is recognisably the same.
 
         `tag` (an approval token) goes into the Message-ID and a Reply-To plus-address, the two
-        places a reply brings back.
+        places a reply brings back. With `html`, `TEMPLATE.html.j2` is rendered too and sent as
+        an alternative to the text, with `images` (Content-ID -> PNG) inline.
         """
         now = self.clock()
-        rendered = self.renderer.render(template, {**context, "sender": self.sender})
+        context = {**context, "sender": self.sender}
+        rendered = self.renderer.render(template, context)
         message_id = new_message_id(template, ref, self.domain, tag)
         raw = compose(
             sender=self.sender,
@@ -57,6 +61,8 @@ class MailFactory:
             references=[in_reply_to] if in_reply_to else None,
             auto_submitted=auto_submitted,
             reply_to=self._reply_to(tag) if tag else None,
+            html=self.renderer.render_html(template, context) if html else None,
+            images=images,
         )
         subject = (
             rendered.subject

@@ -34,6 +34,20 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # HTML mails (`NAME.html.j2`, a `body` block): every value escaped unless marked safe.
+        self.html_env = SandboxedEnvironment(
+            loader=FileSystemLoader(folder),
+            undefined=StrictUndefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render_html(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.html_env.get_template(f"{name}.html.j2").render(context)
+        except TemplateError as exc:
+            raise ConfigError(f"template {name}.html.j2 in {self.folder}: {exc}") from exc
 
     def render(self, name: str, context: dict[str, Any]) -> Rendered:
         try:

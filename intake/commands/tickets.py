@@ -8,7 +8,10 @@ from typing import Any
 
 import click
 
+from intake.audit import record_export
 from intake.cli import config_option, emit_json, settings_from
+from intake.clock import system_clock
+from intake.privacy import PERSONAL_TICKET_FIELDS
 from intake.report import table
 from intake.store import Store
 
@@ -81,6 +84,9 @@ def list_tickets(status: str | None, as_json: bool, config_path: Path | None) ->
 def show_ticket(ref: str, as_json: bool, config_path: Path | None) -> None:
     """A ticket's fields, its events and the mails sent for it.
 
+    Showing a ticket's personal data (the 39 75 agent's name, the reporter...) is recorded
+    as an audit event on the ticket, with the time and the OS user.
+
     \b
     Example:
       intake tickets show 3975-2026-00001 --json
@@ -92,6 +98,10 @@ def show_ticket(ref: str, as_json: bool, config_path: Path | None) -> None:
         sys.exit(1)
     events = store.events(ticket["id"])
     mails = [{k: m.get(k) for k in MAIL_COLUMNS} for m in store.mail_for_ticket(ticket["id"])]
+    shown = [f for f in PERSONAL_TICKET_FIELDS if ticket.get(f)]
+    if shown:
+        at = system_clock().isoformat()
+        record_export(store, at=at, what="tickets show", fields=shown, ticket_ids=[ticket["id"]])
     if as_json:
         emit_json({"ticket": ticket, "events": events, "mails": mails})
         return
