@@ -13,6 +13,8 @@ import click
 
 from intake.config import Settings, find_config, load_settings
 from intake.errors import IntakeError
+from intake.logs import FORMATS
+from intake.logs import configure as configure_logging
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,19 +50,28 @@ class Group(click.Group):
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @config_option
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+@click.option(
+    "--log-format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Log lines as text or as one JSON object per line.",
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, config_path: Path | None, verbose: bool, log_format: str) -> None:
     """Fiches de signalement du 39 75: mailbox -> tickets -> validation -> forwarding.
+
+    Logs go to stderr: warnings only, except for `run` (the service), which logs one
+    line per event (Message-ID, ticket reference; never what a fiche says).
 
     \b
     Example:
       intake --config config/intake.yaml run --once
+      intake --log-format json run
     """
     ctx.obj = {"config_path": config_path}
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    service = ctx.invoked_subcommand == "run"
+    configure_logging(logging.INFO if verbose or service else logging.WARNING, log_format)
 
 
 def emit_json(data: Any) -> None:

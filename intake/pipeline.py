@@ -62,13 +62,26 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
             refs = handle_reply(rt, info, row, result, message.raw)
     except Exception as exc:  # one bad message must never stop the worker
         return _quarantine(rt, row, info.message_id, exc)
-    log.info("message %s: %s %s", info.message_id or row, result.kind, " ".join(refs))
+    log.info(
+        "message %s: %s %s",
+        info.message_id or row,
+        result.kind,
+        " ".join(refs),
+        extra={"message_id": info.message_id, "ref": " ".join(refs)},
+    )
     return Outcome(row, info.message_id, result.kind, refs)
 
 
 def _quarantine(rt: Runtime, row: int, message_id: str, exc: Exception) -> Outcome:
     reason = f"{type(exc).__name__}: {exc}"
-    log.error("message %s quarantined: %s", message_id or row, reason)
+    # The exception's text may quote the fiche: its type only, the rest at DEBUG.
+    log.error(
+        "message %s quarantined (%s): see `intake quarantine list`",
+        message_id or row,
+        type(exc).__name__,
+        extra={"message_id": message_id},
+    )
+    log.debug("message %s quarantined: %s", message_id or row, reason)
     with rt.store.transaction():
         rt.store.mark_message(
             row,

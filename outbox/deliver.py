@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from intake.errors import SendError
 from intake.faults import crash_point
+from intake.logs import without_addresses
 from intake.store import Store
 from outbox.senders import Sender
 
@@ -64,7 +65,12 @@ def _deliver_one(
         # The last run died while handing this mail over: it is sent again, same bytes and
         # Message-ID. Only a death between the server's "250 OK" and the commit below (a
         # window of microseconds) can make this a second copy.
-        log.warning("mail %s for %s was interrupted mid-delivery: sending again", mail["id"], ref)
+        log.warning(
+            "mail %s for %s was interrupted mid-delivery: sending again",
+            mail["id"],
+            ref,
+            extra={"mail_id": mail["id"], "ref": ref, "message_id": mail["message_id"]},
+        )
     with store.transaction():
         store.update_mail(mail["id"], status="sending", attempts=attempts)
     try:
@@ -95,7 +101,14 @@ def _deliver_one(
                     mail_id=mail["id"],
                     error=str(exc),
                 )
-        log.warning("mail %s for %s not sent: %s", mail["id"], ref or "-", exc)
+        log.warning(
+            "mail %s for %s not sent: %s",
+            mail["id"],
+            ref or "-",
+            without_addresses(str(exc)),
+            extra={"mail_id": mail["id"], "ref": ref, "message_id": mail["message_id"]},
+        )
+        log.debug("mail %s not sent to %s: %s", mail["id"], mail["recipients"], exc)
         return Delivery(
             mail["id"], ref, mail["recipients"], mail["subject"], None, str(exc), exc.unreachable
         )
@@ -118,5 +131,13 @@ def _deliver_one(
             template=mail["template"],
             to=mail["recipients"],
         )
-    log.info("mail %s for %s sent to %s", mail["id"], ref or "-", where)
+    log.info(
+        "mail %s for %s sent through %s (%s)",
+        mail["id"],
+        ref or "-",
+        sender.label,
+        mail["template"],
+        extra={"mail_id": mail["id"], "ref": ref, "message_id": mail["message_id"]},
+    )
+    log.debug("mail %s delivered to %s: %s", mail["id"], mail["recipients"], where)
     return Delivery(mail["id"], ref, mail["recipients"], mail["subject"], where)
