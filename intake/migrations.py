@@ -169,3 +169,9 @@ def privacy(db: Database) -> None:
         from tickets
         """
     )
+
+
+@migrations(name="0005_worker_state")
+def worker_state(db: Database) -> None:
+    # What the worker last did (last poll, its outcome, pid), for `intake status`.
+    db.table("worker_state").create({"key": str, "value": str, "updated_at": str}, pk="key")

@@ -15,9 +15,11 @@ from intake.errors import SourceError
 from intake.jobs import daily_purge, weekly_job
 from intake.outage import Outage
 from intake.pipeline import Outcome, process_source
+from intake.reload import reload_templates
 from intake.rules_alert import report_refused
 from intake.runtime import Runtime
 from intake.sources.base import Source
+from intake.worker_state import record_poll, record_start, record_stop
 from outbox.deliver import Delivery, deliver_due
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
@@ -36,6 +38,7 @@ def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
     outcomes = process_source(rt, source)
     run_deadlines(rt)
     deliveries = deliver_due(rt.store, sender, rt.settings.sender_address, rt.clock)
+    record_poll(rt.store, rt.now_iso(), messages=len(outcomes), mails=len(deliveries), error=None)
     return RunReport(outcomes, deliveries)
 
 
@@ -45,6 +48,7 @@ class Worker:
     def __init__(self, rt: Runtime, source: Source, sender: Sender) -> None:
         self.rt, self.source, self.sender = rt, source, sender
         self.stopping = False
+        self.reload_asked = False
         self.mailbox = Outage(f"mailbox {source.label}")
         self.retry_in = 0.0
         self.scheduler = schedule.Scheduler()
@@ -67,17 +71,26 @@ class Worker:
         log.info("signal %s: stopping after the current step", signum)
         self.stopping = True
 
+    def _hangup(self, signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: rules and templates are reloaded before the next poll", signum)
+        self.reload_asked = True
+
     def poll(self) -> None:
+        if self.reload_asked:  # SIGHUP
+            self.reload_asked = False
+            reload_templates(self.rt)
         # An edited rules file takes effect here; a broken edit is refused and reported once.
         self.rt.rules = self.rules.current()
         refused = self.rules.take_refused()
         if refused:
             report_refused(self.rt, refused)
         outcomes: list[Outcome] = []
+        error: str | None = None
         try:
             outcomes = process_source(self.rt, self.source)
         except SourceError as exc:
             self.retry_in = self.mailbox.failed(exc)
+            error = str(exc)
         else:
             self.mailbox.recovered()
             self.retry_in = 0.0
@@ -88,10 +101,19 @@ class Worker:
         )
         if outcomes or deliveries:
             log.info("%d messages, %d mails handed over", len(outcomes), len(deliveries))
+        record_poll(
+            self.rt.store,
+            self.rt.now_iso(),
+            messages=len(outcomes),
+            mails=len(deliveries),
+            error=error,
+        )
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGHUP, self._hangup)
+        record_start(self.rt.store, self.rt.now_iso())
         log.info("watching %s, sending through %s", self.source.label, self.sender.label)
         self.poll()
         while not self.stopping:
@@ -109,3 +131,5 @@ class Worker:
             except SourceError as exc:
                 self.retry_in = self.mailbox.failed(exc)
         self.source.close()
+        record_stop(self.rt.store, self.rt.now_iso())
+        log.info("stopped")
