@@ -87,6 +87,7 @@ def privacy_commands() -> tuple[click.Command, ...]:
 def _register() -> None:
     from intake.commands import demo, directory, form, outbox, parse, quarantine, run, tickets
     from intake.commands import rules as rules_commands
+    from intake.commands.ops import commands as ops_commands
 
     for command in (
         run.run,
@@ -98,6 +99,7 @@ def _register() -> None:
         directory.directory,
         outbox.outbox,
         quarantine.quarantine,
+        *ops_commands(),
         *privacy_commands(),
     ):
         main.add_command(command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -35,6 +36,18 @@ class Settings(BaseModel):
     retention_days: int = Field(default=365, ge=1)
     #: Where a message that could not be processed is moved (it stays in the database too).
     quarantine_folder: str = "Quarantaine"
+    #: `password` (from INTAKE_IMAP_PASSWORD / INTAKE_SMTP_PASSWORD) or `xoauth2` (Microsoft 365
+    #: and others): the token comes from `oauth2_token_command`, else $INTAKE_OAUTH2_TOKEN.
+    auth: Literal["password", "xoauth2"] = "password"
+    oauth2_token_command: str | None = None
+    #: When set, an approval or rejection only counts if our mail server (this authserv-id)
+    #: vouches for the sender in the topmost Authentication-Results header (DMARC, or DKIM/SPF
+    #: aligned with the From domain), on top of the approval token.
+    require_authenticated_replies: str | None = None
+    #: At most this many mails to one address in 24 hours; the rest wait (loop protection).
+    max_mails_per_recipient_per_day: int = Field(default=50, ge=1)
+    #: An address whose mail bounced is not written to again for this many days.
+    bounce_suppression_days: int = Field(default=7, ge=0)
     #: Where the file was read from; the base of every relative path above.
     base_dir: Path = Path(".")
 

@@ -19,6 +19,8 @@ class MessageInfo:
     size: int
     #: Headers where a reply brings back what we put in our Message-ID and Reply-To.
     threading: str
+    #: The topmost Authentication-Results header: the one our own server added, if any.
+    auth_results: str = ""
 
 
 THREADING_HEADERS = ("In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To")
@@ -44,4 +46,5 @@ def read_info(raw: bytes) -> MessageInfo:
         subject=_header(msg, "Subject")[:500],
         size=len(raw),
         threading=" ".join(_header(msg, h) for h in THREADING_HEADERS),
+        auth_results=_header(msg, "Authentication-Results"),
     )

@@ -171,6 +171,17 @@ def privacy(db: Database) -> None:
     )
 
 
+@migrations(name="0004_suppressions")
+def suppressions(db: Database) -> None:
+    # Addresses that bounced: not written to again until `until`, so a dead address
+    # cannot turn into a loop of failure reports.
+    db.table("suppressions").create(
+        {"address": str, "reason": str, "until": str, "created_at": str, "message_row": int},
+        pk="address",
+        not_null={"until", "created_at"},
+    )
+
+
 @migrations(name="0005_worker_state")
 def worker_state(db: Database) -> None:
     # What the worker last did (last poll, its outcome, pid), for `intake status`.

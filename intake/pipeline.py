@@ -6,6 +6,7 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 
+from intake.bounces import record_bounce
 from intake.faults import crash_point
 from intake.handlers import handle_fiches, handle_ignored, handle_invalid
 from intake.headers import read_info
@@ -57,6 +58,8 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
         elif isinstance(result, InvalidResult):
             refs = handle_invalid(rt, info, row, result)
         elif isinstance(result, IgnoredResult):
+            if result.reason == "bounce":
+                record_bounce(rt, row, message.raw)
             refs = handle_ignored(rt, info, row, result)
         elif isinstance(result, ReplyResult):
             refs = handle_reply(rt, info, row, result, message.raw)

@@ -11,6 +11,7 @@ import dataclasses
 from typing import Any
 
 from intake.approvals import record_decision, send_request
+from intake.authres import authenticated
 from intake.headers import MessageInfo
 from intake.runtime import Runtime
 from intake.tickets import queue_mail
@@ -81,6 +82,19 @@ def _decision(
     approval = next(
         (a for a in rt.store.approvals(ticket["id"], round_) if a["approver"] == info.sender), None
     )
+    authserv = rt.settings.require_authenticated_replies
+    if current and authserv and not authenticated(info.auth_results, authserv, info.sender):
+        _event(
+            rt,
+            info,
+            row,
+            ticket,
+            "decision_refused",
+            reason="unauthenticated",
+            decision=result.decision,
+        )
+        _explain(rt, info, row, ticket, "unauthenticated")
+        return
     if approval is None or approval["status"] != "open" or not current:
         why = _refusal_reason(ticket, tokens, mine, approval)
         _event(rt, info, row, ticket, "decision_refused", reason=why, decision=result.decision)

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from intake.clock import Clock, system_clock
 from intake.config import Settings
+from intake.oauth import configured_token
 from intake.store import Store
 from intake.tokens import load_secret
 from outbox.mails import MailFactory
 from outbox.render import Renderer
+from outbox.senders import Sender, open_sender
 from parsers.context import ParseContext
 from parsers.form import default_form, load_form
 from rules.loader import LoadedRules, load_rules
@@ -54,3 +56,9 @@ def make_parse_context(settings: Settings, rules: LoadedRules) -> ParseContext:
         own_addresses=frozenset({settings.sender_address}),
         reference_prefix=rules.rules.reference_prefix,
     )
+
+
+def open_outbox(settings: Settings) -> Sender:
+    """The configured sender, logging in with XOAUTH2 when `auth: xoauth2`."""
+    token = configured_token(settings.auth, settings.oauth2_token_command)
+    return open_sender(settings.outbox, settings.base_dir, token)

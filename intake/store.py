@@ -179,6 +179,25 @@ class Store:
     def update_mail(self, mail_id: int, **fields: Any) -> None:
         self._table("outbox").update(mail_id, fields)
 
+    # -- loop protection ------------------------------------------------------------------
+
+    def suppress(self, address: str, *, reason: str, until: str, at: str, row: int | None) -> None:
+        self._table("suppressions").upsert(
+            {"address": address, "reason": reason, "until": until, "created_at": at,
+             "message_row": row},
+            pk="address",
+        )
+
+    def suppressed(self, address: str, now: str) -> bool:
+        return bool(self.count("suppressions", "address = ? and until > ?", [address, now]))
+
+    def sent_since(self, address: str, since: str) -> int:
+        """Mails handed over to `address` since `since` (recipients are a JSON list)."""
+        return self.count(
+            "outbox", "status = 'sent' and sent_at > ? and recipients like ?",
+            [since, f'%"{address}"%'],
+        )
+
     def count(self, table: str, where: str | None = None, args: list[Any] | None = None) -> int:
         return self._table(table).count_where(where, args) if where else self._table(table).count
 

@@ -20,7 +20,7 @@ from intake.rules_alert import report_refused
 from intake.runtime import Runtime
 from intake.sources.base import Source
 from intake.worker_state import record_poll, record_start, record_stop
-from outbox.deliver import Delivery, deliver_due
+from outbox.deliver import Delivery, Limits, deliver_due
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
 
@@ -37,9 +37,16 @@ def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
     """Process every waiting message, send reminders that are due, deliver the outbox."""
     outcomes = process_source(rt, source)
     run_deadlines(rt)
-    deliveries = deliver_due(rt.store, sender, rt.settings.sender_address, rt.clock)
+    deliveries = deliver_due(
+        rt.store, sender, rt.settings.sender_address, rt.clock, delivery_limits(rt)
+    )
     record_poll(rt.store, rt.now_iso(), messages=len(outcomes), mails=len(deliveries), error=None)
     return RunReport(outcomes, deliveries)
+
+
+def delivery_limits(rt: Runtime) -> Limits:
+    settings = rt.settings
+    return Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
 
 
 class Worker:
@@ -97,7 +104,11 @@ class Worker:
         # Mail already committed goes out even while the mailbox is unreachable.
         run_deadlines(self.rt)
         deliveries = deliver_due(
-            self.rt.store, self.sender, self.rt.settings.sender_address, self.rt.clock
+            self.rt.store,
+            self.sender,
+            self.rt.settings.sender_address,
+            self.rt.clock,
+            delivery_limits(self.rt),
         )
         if outcomes or deliveries:
             log.info("%d messages, %d mails handed over", len(outcomes), len(deliveries))

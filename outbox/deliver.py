@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from intake.errors import SendError
 from intake.faults import crash_point
@@ -32,17 +33,53 @@ class Delivery:
     unreachable: bool = False
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Loop protection at the last moment before a mail leaves."""
+
+    own_address: str
+    max_per_day: int = 50
+
+
+def _screen(
+    store: Store, recipients: list[str], limits: Limits, now: dt.datetime
+) -> dict[str, str]:
+    """Recipients that must not get this mail now, with the reason."""
+    held: dict[str, str] = {}
+    own_local, _, own_domain = limits.own_address.partition("@")
+    day_ago = (now - dt.timedelta(days=1)).isoformat()
+    for address in recipients:
+        local, _, domain = address.partition("@")
+        if (local.split("+")[0], domain) == (own_local, own_domain):
+            held[address] = "own_address"  # never write to ourselves: that is how loops start
+        elif store.suppressed(address, now.isoformat()):
+            held[address] = "bounced"
+        elif store.sent_since(address, day_ago) >= limits.max_per_day:
+            held[address] = "daily_cap"
+    return held
+
+
 def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def deliver_due(
-    store: Store, sender: Sender, envelope_from: str, clock: Callable[[], dt.datetime]
+    store: Store,
+    sender: Sender,
+    envelope_from: str,
+    clock: Callable[[], dt.datetime],
+    limits: Limits | None = None,
 ) -> list[Delivery]:
     """Send every pending mail that is due; one failure never stops the others."""
+    limits = limits or Limits(envelope_from)
     done: list[Delivery] = []
     try:
         for mail in store.due_mail(clock().isoformat()):
+            held = _screen(store, mail["recipients"], limits, clock())
+            if held:
+                mail = _hold(store, mail, held, clock())
+                if not mail["recipients"]:
+                    continue
             delivery = _deliver_one(store, sender, envelope_from, clock, mail)
             done.append(delivery)
             if delivery.unreachable:
@@ -50,6 +87,41 @@ def deliver_due(
     finally:
         sender.close()
     return done
+
+
+def _hold(
+    store: Store, mail: dict[str, Any], held: dict[str, str], now: dt.datetime
+) -> dict[str, Any]:
+    """Drop or postpone the held recipients; returns the mail for the others (maybe none)."""
+    kept = [r for r in mail["recipients"] if r not in held]
+    with store.transaction():
+        if not kept and "daily_cap" in held.values():
+            # Over the cap: the mail waits an hour and is screened again, not lost.
+            store.update_mail(
+                mail["id"],
+                status="pending",
+                next_attempt_at=(now + dt.timedelta(hours=1)).isoformat(),
+            )
+        elif not kept:
+            store.update_mail(mail["id"], status="suppressed", last_error=str(held))
+        store.add_event(
+            at=now.isoformat(),
+            actor="system",
+            kind="mail_held",
+            ticket_id=mail["ticket_id"],
+            mail_id=mail["id"],
+            held=held,
+        )
+    # Addresses are personal data: counted at WARNING, named at DEBUG only.
+    log.warning(
+        "mail %s: held for %d recipient(s) (%s)",
+        mail["id"],
+        len(held),
+        ", ".join(sorted(set(held.values()))),
+        extra={"mail_id": mail["id"]},
+    )
+    log.debug("mail %s: not sent to %s", mail["id"], held)
+    return {**mail, "recipients": kept}
 
 
 def _deliver_one(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,10 +13,14 @@ LABELS: dict[str, str] = default_form().labels
 CATEGORY_LABELS: dict[str, str] = default_form().category_labels
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _display(field: str, value: Any) -> str:
     if field == "category":
         return CATEGORY_LABELS.get(str(value), str(value))
-    if field == "call_date" and isinstance(value, str) and len(value) == 10:
+    # An invalid fiche keeps the date as the agent wrote it: only ISO dates are re-written.
+    if field == "call_date" and isinstance(value, str) and ISO_DATE.match(value):
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
     return str(value)

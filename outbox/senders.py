@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from intake.errors import ConfigError, SendError
 from intake.faults import crash_point
+from intake.oauth import TokenProvider, xoauth2_string
 
 SMTP_PASSWORD_ENV = "INTAKE_SMTP_PASSWORD"
 
@@ -52,9 +53,17 @@ class SmtpSender:
     """One SMTP connection per delivery round, opened when the first mail needs it."""
 
     def __init__(
-        self, host: str, port: int, *, user: str | None, tls: bool, timeout: float = 30
+        self,
+        host: str,
+        port: int,
+        *,
+        user: str | None,
+        tls: bool,
+        timeout: float = 30,
+        token: TokenProvider | None = None,
     ) -> None:
         self.host, self.port, self.user, self.tls, self.timeout = host, port, user, tls, timeout
+        self.token = token  # XOAUTH2 instead of a password when set
         self.label = f"{'smtps' if tls else 'smtp'}://{host}:{port}"
         self._conn: smtplib.SMTP | None = None
 
@@ -64,7 +73,15 @@ class SmtpSender:
         try:
             cls = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
             conn = cls(self.host, self.port, timeout=self.timeout)
-            if self.user:
+            if self.user and self.token is not None:
+                token = self.token()
+                conn.ehlo()
+                conn.auth(
+                    "XOAUTH2",
+                    lambda challenge=None: xoauth2_string(self.user or "", token),
+                    initial_response_ok=True,
+                )
+            elif self.user:
                 password = os.environ.get(SMTP_PASSWORD_ENV)
                 if not password:
                     raise SendError(
@@ -73,7 +90,7 @@ class SmtpSender:
                         unreachable=True,
                     )
                 conn.login(self.user, password)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ConfigError) as exc:
             raise SendError(
                 f"cannot reach the SMTP server {self.label}: {exc}; check 'outbox' in intake.yaml",
                 permanent=False,
@@ -137,7 +154,7 @@ class SmtpSender:
             self._conn = None
 
 
-def open_sender(url: str, base_dir: Path) -> Sender:
+def open_sender(url: str, base_dir: Path, token: TokenProvider | None = None) -> Sender:
     parts = urlsplit(url)
     if parts.scheme == "dir":
         return DirSender(base_dir / unquote(parts.netloc + parts.path))
@@ -146,7 +163,9 @@ def open_sender(url: str, base_dir: Path) -> Sender:
             raise ConfigError(f"outbox {url!r}: no host; write smtp://host:port")
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
         user = unquote(parts.username) if parts.username else None
-        return SmtpSender(parts.hostname, port, user=user, tls=parts.scheme == "smtps")
+        return SmtpSender(
+            parts.hostname, port, user=user, tls=parts.scheme == "smtps", token=token
+        )
     raise ConfigError(f"outbox {url!r}: use smtp://host:port, smtps://host:port or dir://PATH")
 
 

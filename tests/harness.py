@@ -23,11 +23,14 @@ START = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)
 
 
 class Harness:
-    def __init__(self, tmp_path: Path, user: MailUser, smtp: RecordingSMTP) -> None:
+    def __init__(
+        self, tmp_path: Path, user: MailUser, smtp: RecordingSMTP, **settings: object
+    ) -> None:
         config = write_config(
             tmp_path,
             mailbox=f"imap://{user.user}@{user.host}:{user.imap_port}/INBOX",
             outbox=f"smtp://{smtp.host}:{smtp.port}",
+            **settings,
         )
         self.now = START
         self.user, self.smtp = user, smtp

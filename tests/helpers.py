@@ -12,8 +12,10 @@ SHIPPED = REPO / "config"
 SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
 
 
-def write_config(folder: Path, *, mailbox: str, outbox: str, rules: Path | None = None) -> Path:
-    """An intake.yaml in `folder` using the shipped rules and templates."""
+def write_config(
+    folder: Path, *, mailbox: str, outbox: str, rules: Path | None = None, **extra: object
+) -> Path:
+    """An intake.yaml in `folder` using the shipped rules and templates, plus `extra` settings."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "intake.yaml"
     path.write_text(
@@ -24,7 +26,7 @@ def write_config(folder: Path, *, mailbox: str, outbox: str, rules: Path | None 
         f"templates: {SHIPPED / 'templates' / 'fr'}\n"
         f"sender: {SENDER}\n"
         "poll_seconds: 1\n"
-        "processed_folder: Traités\n",
+        "processed_folder: Traités\n" + "".join(f"{k}: {v}\n" for k, v in extra.items()),
         encoding="utf-8",
     )
     return path

@@ -200,3 +200,32 @@ def test_an_invalid_fiche_corrected_by_reply_becomes_the_same_ticket(h: Harness)
     assert ticket["call_date"] == "2026-03-12"
     assert h.rt.store.count("tickets") == 1
     assert {str(m["To"]) for m in h.new_mails()} == {AGENT, CHEF}
+
+
+@pytest.mark.parametrize(
+    ("header", "counts"),
+    [
+        ("mx.paris.fr; dmarc=pass header.from=paris.fr", True),
+        ("mx.paris.fr; dkim=pass header.d=paris.fr; spf=fail", True),
+        ("mx.paris.fr; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com", False),
+        ("mx.paris.fr; dmarc=fail header.from=paris.fr", False),
+        ("evil.example; dmarc=pass header.from=paris.fr", False),
+        ("", False),
+    ],
+)
+def test_authentication_results_checked_when_configured(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP, header: str, counts: bool
+) -> None:
+    h = Harness(tmp_path, mailbox_user, smtp_server, require_authenticated_replies="mx.paris.fr")
+    try:
+        ref, request = submit(h)
+        raw = reply(request, sender=CHEF, body="Approuvé")
+        if header:
+            raw = f"Authentication-Results: {header}\r\n".encode() + raw
+        h.send(raw)
+        assert h.ticket(ref)["status"] == ("forwarded" if counts else "pending_approval")
+        if not counts:
+            events = h.rt.store.events(h.ticket(ref)["id"])
+            assert events[-3]["detail"]["reason"] == "unauthenticated"
+    finally:
+        h.close()

@@ -9,10 +9,9 @@ import click
 from intake.cli import config_option, settings_from
 from intake.lock import WorkerLock
 from intake.report import table
-from intake.runtime import build_runtime
+from intake.runtime import build_runtime, open_outbox
 from intake.sources import open_source
 from intake.worker import RunReport, Worker, run_once
-from outbox.senders import open_sender
 
 
 @click.command()
@@ -31,7 +30,7 @@ def run(once: bool, config_path: Path | None) -> None:
     settings = settings_from(config_path)
     with WorkerLock(settings.path(settings.database)):
         rt = build_runtime(settings)
-        sender = open_sender(settings.outbox, settings.base_dir)
+        sender = open_outbox(settings)
         source = open_source(settings)
         try:
             if once:

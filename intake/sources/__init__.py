@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from intake.config import Settings
 from intake.errors import ConfigError
+from intake.oauth import configured_token
 from intake.sources.base import Source, SourceMessage
 
 IMAP_PASSWORD_ENV = "INTAKE_IMAP_PASSWORD"
@@ -29,8 +30,9 @@ def open_source(settings: Settings) -> Source:
 
         if not parts.hostname or not parts.username:
             raise ConfigError(f"mailbox {settings.mailbox!r}: write imap://user@host:port/FOLDER")
-        password = os.environ.get(IMAP_PASSWORD_ENV)
-        if not password:
+        token = configured_token(settings.auth, settings.oauth2_token_command)
+        password = os.environ.get(IMAP_PASSWORD_ENV, "")
+        if not password and token is None:
             raise ConfigError(f"{IMAP_PASSWORD_ENV} is not set: export the mailbox password")
         tls = parts.scheme == "imaps"
         return ImapSource(
@@ -41,6 +43,7 @@ def open_source(settings: Settings) -> Source:
             folder=unquote(parts.path.lstrip("/")) or "INBOX",
             processed_folder=settings.processed_folder,
             quarantine_folder=settings.quarantine_folder,
+            token=token,
             ssl=tls,
         )
     raise ConfigError(f"mailbox {settings.mailbox!r}: use imap://, imaps:// or maildir://")

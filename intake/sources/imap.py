@@ -15,6 +15,7 @@ from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxL
 from imap_tools.utils import encode_folder
 
 from intake.errors import SourceError
+from intake.oauth import TokenProvider
 from intake.sources.base import SourceMessage
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class ImapSource:
         processed_folder: str = "Traites",
         *,
         quarantine_folder: str = "Quarantaine",
+        token: TokenProvider | None = None,
         ssl: bool = False,
         batch: int = 500,
         timeout: float = 30.0,
@@ -49,6 +51,7 @@ class ImapSource:
         self.host, self.port, self.user, self._password = host, port, user, password
         self.folder, self.processed_folder = folder, processed_folder
         self.quarantine_folder = quarantine_folder
+        self._token = token  # XOAUTH2 instead of the password when set
         self.ssl, self.batch, self.timeout = ssl, batch, timeout
         self.label = f"imap{'s' if ssl else ''}://{user}@{host}:{port}/{folder}"
         self._mailbox: BaseMailBox | None = None
@@ -87,13 +90,22 @@ class ImapSource:
 
     def set_aside(self, uid: str) -> None:
         """UID MOVE to the quarantine folder, created on first use."""
-        mailbox = self._connect()
-        if not mailbox.folder.exists(self.quarantine_folder):
-            mailbox.folder.create(self.quarantine_folder)
-            mailbox.folder.set(self.folder)
         self._move(uid, self.quarantine_folder)
 
     def _move(self, uid: str, folder: str) -> None:
+        try:
+            self._move_once(uid, folder)
+        except SourceError:
+            # The folder is new (quarantine) or was deleted while we run: make it, retry once.
+            mailbox = self._connect()
+            if mailbox.folder.exists(folder):
+                raise
+            log.warning("%s: folder %r was missing, created again", self.label, folder)
+            mailbox.folder.create(folder)
+            mailbox.folder.set(self.folder)
+            self._move_once(uid, folder)
+
+    def _move_once(self, uid: str, folder: str) -> None:
         capabilities = self._connect().client.capabilities
         target = encode_folder(folder).decode()  # modified UTF-7: ASCII
         if "MOVE" in capabilities:
@@ -156,7 +168,10 @@ class ImapSource:
                 f"{tls} dans intake.yaml."
             ) from exc
         try:
-            mailbox.login(self.user, self._password, initial_folder=None)
+            if self._token is not None:
+                mailbox.xoauth2(self.user, self._token(), initial_folder=None)
+            else:
+                mailbox.login(self.user, self._password, initial_folder=None)
             # imaplib keeps the pre-login capabilities (no MOVE, no IDLE on many servers): without
             # this, imap-tools' move() would COPY + EXPUNGE every \Deleted message in the folder.
             typ, data = mailbox.client.capability()

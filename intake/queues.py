@@ -1,0 +1,75 @@
+"""What is waiting, and since when: the queues `intake status` shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.store import Store
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    count: int
+    #: When the oldest item entered the queue (ISO 8601), and what it is.
+    oldest_at: str | None
+    oldest: str | None
+    #: The command that lists the queue.
+    see: str
+
+
+#: name, table, condition, time column, label expression, command listing the queue.
+QUERIES = (
+    (
+        "pending approvals",
+        "tickets",
+        "status = 'pending_approval'",
+        "created_at",
+        "ref",
+        "intake tickets list --status pending_approval",
+    ),
+    (
+        "outbox pending",
+        "outbox",
+        "status in ('pending', 'sending')",
+        "created_at",
+        "'mail ' || id || ' (' || template || ')'",
+        "intake outbox list --status pending",
+    ),
+    (
+        "outbox failed",
+        "outbox",
+        "status = 'failed'",
+        "created_at",
+        "'mail ' || id || ' (' || template || ')'",
+        "intake outbox list",
+    ),
+    (
+        "quarantine",
+        "messages",
+        "status = 'quarantined'",
+        "received_at",
+        "'message ' || id",
+        "intake quarantine list",
+    ),
+    (
+        "not yet processed",
+        "messages",
+        "status = 'received'",
+        "received_at",
+        "'message ' || id",
+        "intake run --once",
+    ),
+)
+
+
+def queues(store: Store) -> list[Queue]:
+    found = []
+    for name, table, where, at, label, see in QUERIES:
+        count = store.db.execute(f"select count(*) from {table} where {where}").fetchone()[0]
+        oldest = store.db.execute(
+            f"select {at}, {label} from {table} where {where} order by {at}, id limit 1"
+        ).fetchone()
+        at_, what = oldest if oldest else (None, None)
+        found.append(Queue(name, int(count), at_, what, see))
+    return found
