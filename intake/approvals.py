@@ -7,7 +7,7 @@ from typing import Any
 
 from intake.privacy import hidden_fields
 from intake.runtime import Runtime
-from intake.tickets import enqueue_forwarding, mail_context, queue_mail
+from intake.tickets import enqueue_forwarding, mail_context, queue_mail, template_for
 from intake.tokens import make_token
 
 
@@ -26,7 +26,14 @@ def open_round(
         rt.store.add_approval(
             {"ticket_id": ticket["id"], "round": round_, "approver": approver, "requested_at": now}
         )
-        send_request(rt, ticket, approver, round_, "demande-validation", message_row=message_row)
+        send_request(
+            rt,
+            ticket,
+            approver,
+            round_,
+            template_for(ticket, "demande-validation"),
+            message_row=message_row,
+        )
 
 
 def send_request(

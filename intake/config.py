@@ -44,6 +44,8 @@ class Settings(BaseModel):
     #: vouches for the sender in the topmost Authentication-Results header (DMARC, or DKIM/SPF
     #: aligned with the From domain), on top of the approval token.
     require_authenticated_replies: str | None = None
+    #: A larger message is stored but not read; its sender is asked to send the fiche alone.
+    max_message_mb: int = Field(default=25, ge=1)
     #: At most this many mails to one address in 24 hours; the rest wait (loop protection).
     max_mails_per_recipient_per_day: int = Field(default=50, ge=1)
     #: An address whose mail bounced is not written to again for this many days.

@@ -14,6 +14,7 @@ from intake.tickets import (
     mail_context,
     new_reference,
     queue_mail,
+    template_for,
 )
 from outbox.fiche_view import LABELS
 from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
@@ -57,6 +58,7 @@ def register_fiche(
         "reminder_hours": routing.reminder_hours,
         "escalate_hours": routing.escalate_hours,
         "escalate_to": routing.escalate_to,
+        "templates": routing.templates,
         "updated_at": now.isoformat(),
     }
     if existing is None:
@@ -128,7 +130,7 @@ def _acknowledge(
         "rejected": [r.model_dump() for r in result.rejected] if first else [],
     }
     mail = rt.mails.make(
-        "accuse-reception",
+        template_for(ticket, "accuse-reception"),
         to=[reporter],
         cc=cc,
         context=context,

@@ -186,3 +186,10 @@ def suppressions(db: Database) -> None:
 def worker_state(db: Database) -> None:
     # What the worker last did (last poll, its outcome, pid), for `intake status`.
     db.table("worker_state").create({"key": str, "value": str, "updated_at": str}, pk="key")
+
+
+@migrations(name="0006_ticket_templates")
+def ticket_templates(db: Database) -> None:
+    # The templates the routing rule chose for this ticket's mails (kind -> template name),
+    # so a request sent days later still uses the rule's choice.
+    db.table("tickets").add_column("templates", str)

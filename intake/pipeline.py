@@ -14,7 +14,7 @@ from intake.replies import handle_reply
 from intake.runtime import Runtime
 from intake.sources.base import Source, SourceMessage
 from parsers import classify
-from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
+from parsers.model import FicheResult, FieldError, IgnoredResult, InvalidResult, ReplyResult
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
     if status != "received":
         return Outcome(row, info.message_id, "duplicate")
     try:
-        result = classify(message.raw, rt.parse_context)
+        result = too_big(info.size, rt.settings.max_message_mb) or classify(
+            message.raw, rt.parse_context
+        )
         if isinstance(result, FicheResult):
             refs = handle_fiches(rt, info, row, result)
         elif isinstance(result, InvalidResult):
@@ -73,6 +75,18 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
         extra={"message_id": info.message_id, "ref": " ".join(refs)},
     )
     return Outcome(row, info.message_id, result.kind, refs)
+
+
+def too_big(size: int, limit_mb: int) -> InvalidResult | None:
+    """A message over the limit is kept whole but not read: the sender is told why, in French."""
+    if size <= limit_mb * 1024 * 1024:
+        return None
+    message = (
+        f"Votre message fait {size / 1024 / 1024:.0f} Mo, au-delà de la limite de {limit_mb} Mo : "
+        "il n'a pas été lu. Renvoyez la fiche seule, dans le corps du message ou en une "
+        "pièce jointe, sans photos ni autres documents."
+    )
+    return InvalidResult(errors=[FieldError(field="", message=message)])
 
 
 def _quarantine(rt: Runtime, row: int, message_id: str, exc: Exception) -> Outcome:

@@ -94,6 +94,12 @@ ENTRIES = (
         "365",
     ),
     Entry(
+        "max_message_mb",
+        "A larger message is kept in the database but not read; its sender is asked, in\n"
+        "French, to send the fiche alone.",
+        "25",
+    ),
+    Entry(
         "max_mails_per_recipient_per_day",
         "At most this many mails to one address in 24 hours; the rest wait (loop protection).",
         "50",

@@ -183,8 +183,13 @@ class Store:
 
     def suppress(self, address: str, *, reason: str, until: str, at: str, row: int | None) -> None:
         self._table("suppressions").upsert(
-            {"address": address, "reason": reason, "until": until, "created_at": at,
-             "message_row": row},
+            {
+                "address": address,
+                "reason": reason,
+                "until": until,
+                "created_at": at,
+                "message_row": row,
+            },
             pk="address",
         )
 
@@ -194,7 +199,8 @@ class Store:
     def sent_since(self, address: str, since: str) -> int:
         """Mails handed over to `address` since `since` (recipients are a JSON list)."""
         return self.count(
-            "outbox", "status = 'sent' and sent_at > ? and recipients like ?",
+            "outbox",
+            "status = 'sent' and sent_at > ? and recipients like ?",
             [since, f'%"{address}"%'],
         )
 
@@ -208,7 +214,15 @@ def _pk(value: Any) -> int:
     return int(value)
 
 
-_JSON_COLUMNS = ("errors", "warnings", "approvers", "recipients", "redactions", "escalate_to")
+_JSON_COLUMNS = (
+    "errors",
+    "warnings",
+    "approvers",
+    "recipients",
+    "redactions",
+    "escalate_to",
+    "templates",
+)
 
 
 def _encode(record: Row) -> Row:

@@ -22,6 +22,11 @@ def fiche_record(fiche: Fiche) -> dict[str, Any]:
     return {k: v for k, v in data.items()}
 
 
+def template_for(ticket: dict[str, Any], kind: str) -> str:
+    """The template the ticket's routing rule chose for this kind of mail (default: the kind)."""
+    return str((ticket.get("templates") or {}).get(kind, kind))
+
+
 def mail_context(ticket: dict[str, Any], hidden: list[str] | None = None) -> dict[str, Any]:
     """What every template sees: the ticket and the fiche lines the recipient may read."""
     return {
@@ -36,7 +41,7 @@ def enqueue_forwarding(rt: Runtime, ticket: dict[str, Any], *, message_row: int 
     for address in ticket["recipients"]:
         hidden = hidden_fields(rt.rules, ticket, [address])
         row = rt.mails.make(
-            "transmission",
+            template_for(ticket, "transmission"),
             to=[address],
             context=mail_context(ticket, hidden),
             ref=ticket["ref"],

@@ -13,7 +13,13 @@ SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
 
 
 def write_config(
-    folder: Path, *, mailbox: str, outbox: str, rules: Path | None = None, **extra: object
+    folder: Path,
+    *,
+    mailbox: str,
+    outbox: str,
+    rules: Path | None = None,
+    templates: Path | None = None,
+    **extra: object,
 ) -> Path:
     """An intake.yaml in `folder` using the shipped rules and templates, plus `extra` settings."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -23,7 +29,7 @@ def write_config(
         f"outbox: {outbox}\n"
         "database: intake.db\n"
         f"rules: {rules or SHIPPED / 'rules.yaml'}\n"
-        f"templates: {SHIPPED / 'templates' / 'fr'}\n"
+        f"templates: {templates or SHIPPED / 'templates' / 'fr'}\n"
         f"sender: {SENDER}\n"
         "poll_seconds: 1\n"
         "processed_folder: Traités\n" + "".join(f"{k}: {v}\n" for k, v in extra.items()),

@@ -229,3 +229,34 @@ def test_authentication_results_checked_when_configured(
             assert events[-3]["detail"]["reason"] == "unauthenticated"
     finally:
         h.close()
+
+
+def test_a_rule_can_choose_the_templates_of_its_mails(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP
+) -> None:
+    import shutil
+
+    import yaml
+    from helpers import SHIPPED
+
+    templates = tmp_path / "templates"
+    shutil.copytree(SHIPPED / "templates" / "fr", templates)
+    (templates / "demande-validation-dpe.txt.j2").write_text(
+        "{% block subject %}[{{ ticket.ref }}] Validation DPE{% endblock %}\n"
+        "{% block body %}Répondez APPROUVER ou REFUSER.{% endblock %}\n",
+        encoding="utf-8",
+    )
+    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"][0]["templates"] = {"demande-validation": "demande-validation-dpe"}
+    rules_path = tmp_path / "rules.yaml"
+    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path, templates=templates)
+    try:
+        ref, request = submit(h)
+        assert request["Subject"] == f"[{ref}] Validation DPE"
+        h.advance(hours=49)
+        h.run()
+        (reminder,) = h.new_mails()
+        assert "Rappel" in reminder["Subject"]  # kinds the rule does not name keep the default
+    finally:
+        h.close()

@@ -112,3 +112,19 @@ def test_an_auto_responder_answering_everything_cannot_start_a_loop(
         # No header and no reference to recognise: each gets our "no fiche found" answer,
         # until the daily cap of 3 mails per address (agent and supervisor) stops it.
         assert total == 2 * 3
+
+
+def test_an_oversized_message_is_kept_and_its_sender_told_in_french(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP
+) -> None:
+    h = Harness(tmp_path, mailbox_user, smtp_server, max_message_mb=1)
+    try:
+        raw = fiche_email(body="Voir pièce jointe.\n" + "x" * 80 * 20_000)
+        (ref,) = h.send(raw).outcomes[0].refs
+        (answer,) = h.new_mails()
+        assert answer["To"] == AGENT and "au-delà de la limite de 1 Mo" in answer.get_content()
+        assert h.ticket(ref)["status"] == "invalid"
+        (message,) = h.rt.store.db.table("messages").rows
+        assert len(message["raw"]) > 1024 * 1024
+    finally:
+        h.close()
