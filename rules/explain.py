@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.privacy import hidden_fields
 from intake.report import table
 from parsers.model import Fiche
 from rules.engine import route
@@ -23,17 +24,23 @@ def explain(fiche: Fiche, loaded: LoadedRules) -> dict[str, Any]:
             result = "hit" if step.matched else "miss"
             trace.append({"rule": rule.id, "result": result, "why": step.why})
     templates = routing.templates
+    # The same policy as the mails themselves: the rules' redactions, and the 39 75 agent's
+    # name for the 39 75 managers and the reporter only.
+    ticket = {"reporter_email": fiche.reporter_email, "redactions": routing.redactions}
+
+    def hidden(address: str) -> list[str]:
+        return hidden_fields(loaded, ticket, [address])
+
     mails: list[dict[str, Any]] = []
     if fiche.reporter_email:
-        mails.append(_mail(templates["accuse-reception"], fiche.reporter_email.lower(), "now", []))
+        reporter = fiche.reporter_email.lower()
+        mails.append(_mail(templates["accuse-reception"], reporter, "now", hidden(reporter)))
     if routing.approval_required:
         for address in routing.approvers:
-            hidden = routing.redactions.get(address, [])
-            mails.append(_mail(templates["demande-validation"], address, "now", hidden))
+            mails.append(_mail(templates["demande-validation"], address, "now", hidden(address)))
     when = "after approval" if routing.approval_required else "now"
     for address in routing.recipients + routing.cc:
-        hidden = routing.redactions.get(address, [])
-        mails.append(_mail(templates["transmission"], address, when, hidden))
+        mails.append(_mail(templates["transmission"], address, when, hidden(address)))
     return {
         "rule": routing.rule,
         "approval_required": routing.approval_required,

@@ -118,3 +118,17 @@ def test_explain_needs_a_file_or_a_ticket() -> None:
     code, output = run("rules", "explain")
     assert code == 2
     assert "give either FILE.eml or --ticket REF" in output
+
+
+def test_explain_follows_the_privacy_policy_beyond_the_rules(tmp_path: Path) -> None:
+    # An unknown service goes to the default rule, which redacts nothing: the human queue
+    # still does not see the 39 75 agent's name, in the mails as in what explain shows.
+    eml = tmp_path / "inconnu.eml"
+    eml.write_bytes(fiche_email(service="Bibliothèque Picpus"))
+    code, output = run("rules", "explain", str(eml), "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["rule"] == "default" and data["redactions"] == {}
+    seen = {(m["template"], m["to"]): m["hidden"] for m in data["mails"]}
+    assert seen[("demande-validation", "file-attente-3975@paris.fr")] == ["agent_3975"]
+    assert seen[("transmission", "responsables-3975@paris.fr")] == []
