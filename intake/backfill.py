@@ -20,6 +20,7 @@ from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxL
 
 from intake.config import Settings
 from intake.errors import ConfigError, SourceError
+from intake.oauth import configured_token
 from intake.sources import IMAP_PASSWORD_ENV
 from intake.sources.base import SourceMessage
 
@@ -79,7 +80,8 @@ def _date_of(file: Path) -> dt.date:
 
 def _imap(settings: Settings, folder: str, since: dt.date) -> Folder:
     parts = urlsplit(settings.mailbox)
-    password = os.environ.get(IMAP_PASSWORD_ENV)
+    provider = configured_token(settings.auth, settings.oauth2_token_command)
+    password = provider() if provider else os.environ.get(IMAP_PASSWORD_ENV)
     if not password:
         raise ConfigError(f"{IMAP_PASSWORD_ENV} is not set: export the mailbox password")
     user, tls = unquote(parts.username or ""), parts.scheme == "imaps"
@@ -91,7 +93,10 @@ def _imap(settings: Settings, folder: str, since: dt.date) -> Folder:
     except NETWORK as exc:
         raise SourceError(f"IMAP server unreachable at {where} ({exc}): check 'mailbox'") from exc
     try:
-        mailbox.login(user, password, initial_folder=None)
+        if provider:
+            mailbox.xoauth2(user, password, initial_folder=None)
+        else:
+            mailbox.login(user, password, initial_folder=None)
         mailbox.folder.set(folder, readonly=True)  # EXAMINE: nothing can be flagged
         _, values = mailbox.client.response("UIDVALIDITY")
         validity = int(values[0]) if values and values[0] else None

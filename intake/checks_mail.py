@@ -16,7 +16,8 @@ from imap_tools.errors import ImapToolsError, MailboxLoginError
 
 from intake.checks import FAIL, OK, SKIP, WARN, Check
 from intake.config import Settings
-from intake.errors import IntakeError
+from intake.errors import ConfigError, IntakeError
+from intake.oauth import configured_token
 from intake.sources import IMAP_PASSWORD_ENV
 from outbox.compose import compose, new_message_id
 from outbox.senders import SMTP_PASSWORD_ENV, open_sender
@@ -30,7 +31,13 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
     if parts.scheme == "maildir":
         return _maildir_checks(settings, settings.path(unquote(parts.netloc + parts.path)))
     where = f"{parts.hostname}:{parts.port or (993 if parts.scheme == 'imaps' else 143)}"
-    password = os.environ.get(IMAP_PASSWORD_ENV)
+    oauth = settings.auth == "xoauth2"
+    try:
+        # An OAuth 2 token (fetched as the worker fetches it), or the password.
+        provider = configured_token(settings.auth, settings.oauth2_token_command)
+        password = provider() if provider else os.environ.get(IMAP_PASSWORD_ENV)
+    except ConfigError as exc:
+        return [Check(FAIL, "imap login", str(exc))]
     if not password:
         return [
             Check(
@@ -56,7 +63,9 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
     user = unquote(parts.username or "")
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     try:
-        return _imap_checks(settings, mailbox, user, password, where, folder, create_folders)
+        return _imap_checks(
+            settings, mailbox, user, (password, oauth), where, folder, create_folders
+        )
     finally:
         with contextlib.suppress(*NETWORK):
             mailbox.logout()
@@ -66,20 +75,24 @@ def _imap_checks(
     settings: Settings,
     mailbox: BaseMailBox,
     user: str,
-    password: str,
+    secret: tuple[str, bool],
     where: str,
     folder: str,
     create_folders: bool,
 ) -> list[Check]:
+    password, oauth = secret
     try:
-        mailbox.login(user, password, initial_folder=None)
+        if oauth:
+            mailbox.xoauth2(user, password, initial_folder=None)
+        else:
+            mailbox.login(user, password, initial_folder=None)
     except MailboxLoginError:
         return [
             Check(
                 FAIL,
                 "imap login",
                 f"login refused for {user} on {where}: check the user in 'mailbox' and "
-                f"the password in {IMAP_PASSWORD_ENV}",
+                + ("the OAuth 2 token" if oauth else f"the password in {IMAP_PASSWORD_ENV}"),
             )
         ]
     checks = [Check(OK, "imap login", f"logged in as {user} on {where}")]
@@ -88,19 +101,28 @@ def _imap_checks(
         caps = set(data[-1].decode().upper().split()) if typ == "OK" and data else set()
         checks.append(_folders(settings, mailbox, folder, create_folders))
         checks.append(_move(caps))
-        checks.append(
-            Check(OK, "idle", "IDLE available: new mail is picked up as soon as it arrives")
-            if "IDLE" in caps
-            else Check(
-                WARN,
-                "idle",
-                f"no IDLE on {where}: the worker polls every {settings.poll_seconds} s "
-                "(lower poll_seconds for faster pickup)",
+        if not getattr(settings, "imap_idle", True):
+            checks.append(
+                Check(SKIP, "idle", f"imap_idle is false: polls every {settings.poll_seconds} s")
             )
-        )
+        else:
+            checks.append(_idle(caps, where, settings.poll_seconds))
     except NETWORK as exc:
         checks.append(Check(FAIL, "imap", f"{where} dropped the connection ({exc})"))
     return checks
+
+
+def _idle(caps: set[str], where: str, poll_seconds: int) -> Check:
+    return (
+        Check(OK, "idle", "IDLE available: new mail is picked up as soon as it arrives")
+        if "IDLE" in caps
+        else Check(
+            WARN,
+            "idle",
+            f"no IDLE on {where}: the worker polls every {poll_seconds} s "
+            "(lower poll_seconds for faster pickup)",
+        )
+    )
 
 
 def _folders(settings: Settings, mailbox: BaseMailBox, inbox: str, create: bool) -> Check:

@@ -78,6 +78,12 @@ ENTRIES = (
         "60",
     ),
     Entry(
+        "imap_idle",
+        "Wait for new mail with IMAP IDLE when the server offers it (picked up within a\n"
+        "second); false: poll every poll_seconds only, for a server whose IDLE misbehaves.",
+        "true",
+    ),
+    Entry(
         "processed_folder",
         "IMAP folder (Maildir subfolder) where a message goes once its ticket is stored.",
         "Traités",
