@@ -1,1 +1,1 @@
-"""Benchmarks (not tests): run `python -m bench.parse`."""
+"""Benchmarks (not tests): `python -m bench` end to end, `python -m bench.parse` parsing."""

@@ -31,6 +31,9 @@ class Settings(BaseModel):
     form: Path | None = None
     sender: str = Field(description="Display name and address our mails come from")
     poll_seconds: int = Field(default=60, ge=1)
+    #: Wait for new mail with IMAP IDLE when the server offers it; false: poll every
+    #: `poll_seconds` only (a server whose IDLE is broken or throttled).
+    imap_idle: bool = True
     processed_folder: str = "Traités"
     #: Days after a ticket's last activity before `intake purge` erases its personal data.
     retention_days: int = Field(default=365, ge=1)

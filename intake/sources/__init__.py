@@ -45,5 +45,6 @@ def open_source(settings: Settings) -> Source:
             quarantine_folder=settings.quarantine_folder,
             token=token,
             ssl=tls,
+            idle=settings.imap_idle,
         )
     raise ConfigError(f"mailbox {settings.mailbox!r}: use imap://, imaps:// or maildir://")

@@ -43,6 +43,7 @@ class ImapSource:
         quarantine_folder: str = "Quarantaine",
         token: TokenProvider | None = None,
         ssl: bool = False,
+        idle: bool = True,
         batch: int = 500,
         timeout: float = 30.0,
     ) -> None:
@@ -53,6 +54,7 @@ class ImapSource:
         self.quarantine_folder = quarantine_folder
         self._token = token  # XOAUTH2 instead of the password when set
         self.ssl, self.batch, self.timeout = ssl, batch, timeout
+        self.idle = idle  # False: `wait` sleeps, even when the server offers IDLE
         self.label = f"imap{'s' if ssl else ''}://{user}@{host}:{port}/{folder}"
         self._mailbox: BaseMailBox | None = None
         self._uidvalidity: int | None = None
@@ -122,10 +124,10 @@ class ImapSource:
 
     def wait(self, timeout: float) -> bool:
         """IDLE up to `timeout` s (capped under 29 min); True when the server reported a change.
-        Without IDLE, sleep and return True. A dropped connection returns True: the next fetch
-        reconnects (or raises)."""
+        Without IDLE (or with `idle` off), sleep and return True. A dropped connection returns True:
+        the next fetch reconnects (or raises)."""
         mailbox = self._connect()
-        if "IDLE" not in mailbox.client.capabilities:
+        if not self.idle or "IDLE" not in mailbox.client.capabilities:
             time.sleep(timeout)
             return True
         arrived = mailbox.client.untagged_responses.pop("EXISTS", None)
