@@ -41,6 +41,7 @@ def test_demo_prints_the_tickets_and_where_the_mails_went(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "REFERENCE" in result.output and "STATUS" in result.output
     assert "pending_approval" in result.output and "invalid" in result.output
+    assert "forwarded" in result.output  # the supervisor's simulated answer was taken
     sent = sorted((tmp_path / "demo" / "outbox").glob("*.eml"))
     assert sent and all(str(p) in result.output for p in sent)
     # Run again: made anew, same result.

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -74,25 +79,47 @@ def demo(folder: Path) -> None:
     try:
         report = run_once(rt, source, sender)
         click.echo(summary(rt.store.path, source.label, sender.label, report))
+        click.echo(_tickets(rt.store.tickets()))
+        answer = _supervisor_answer(rt.store.mails("sent"))
+        if answer is not None:
+            deliver_to_maildir(folder / "inbox", answer, "0000000001.approval.demo")
+            click.echo("\nThe first supervisor answers « Approuvé, merci. » to the request:\n")
+            report = run_once(rt, source, sender)
+            click.echo(summary(rt.store.path, source.label, sender.label, report))
+            click.echo(_tickets(rt.store.tickets()))
         tickets = rt.store.tickets()
-        click.echo(f"\n{len(tickets)} ticket(s):\n")
-        click.echo(
-            table(
-                ["REFERENCE", "STATUS", "CATEGORY", "SERVICE"],
-                [
-                    (
-                        t["ref"],
-                        t["status"],
-                        t["category"] or "-",
-                        t["service_id"] or t["service"] or "-",
-                    )
-                    for t in tickets
-                ],
-            )
-        )
     finally:
         source.close()
         rt.close()
     click.echo(
         f"\nNext: intake --config {config} tickets show {tickets[0]['ref'] if tickets else 'REF'}"
     )
+
+
+def _tickets(tickets: list[dict[str, Any]]) -> str:
+    rows = [
+        (t["ref"], t["status"], t["category"] or "-", t["service_id"] or t["service"] or "-")
+        for t in tickets
+    ]
+    header = f"\n{len(tickets)} ticket(s):\n\n"
+    return header + table(["REFERENCE", "STATUS", "CATEGORY", "SERVICE"], rows)
+
+
+def _supervisor_answer(sent: list[dict[str, Any]]) -> bytes | None:
+    """The reply a supervisor's mail client would send to the first approval request."""
+    request = next((m for m in sent if m["template"] == "demande-validation"), None)
+    if request is None:
+        return None
+    original = message_from_bytes(request["raw"], policy=default)
+    reply = EmailMessage()
+    reply["From"] = request["recipients"][0]
+    reply["To"] = str(original["Reply-To"] or original["From"])
+    reply["Subject"] = f"RE: {original['Subject']}"
+    reply["Message-ID"] = make_msgid(domain="demo.paris.fr")
+    reply["In-Reply-To"] = str(original["Message-ID"])
+    reply["References"] = str(original["Message-ID"])
+    quoted = "\n".join(f"> {line}" for line in str(original.get_content()).splitlines())
+    reply.set_content(
+        f"Approuvé, merci.\n\nLe {original['Date']}, {original['From']} a écrit :\n{quoted}\n"
+    )
+    return reply.as_bytes()
