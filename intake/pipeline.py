@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from dataclasses import dataclass, field
@@ -116,16 +117,32 @@ def _quarantine(rt: Runtime, row: int, message_id: str, exc: Exception) -> Outco
     return Outcome(row, message_id, "quarantined", error=reason)
 
 
+#: Messages committed together: one durable commit and one IMAP MOVE for the lot.
+BATCH = 100
+
+
 def process_source(rt: Runtime, source: Source) -> list[Outcome]:
-    """Every waiting message; each is moved out of the inbox only after its commit."""
-    outcomes = []
-    for message in source.fetch():
-        crash_point("after_fetch")
-        outcome = process_message(rt, message, source.label)
-        crash_point("after_commit")
-        if outcome.kind == "quarantined":
-            source.set_aside(message.uid)
-        else:
-            source.ack(message.uid)
-        outcomes.append(outcome)
-    return outcomes
+    """Every waiting message; each is moved out of the inbox only after its commit.
+
+    Messages are handled `BATCH` at a time inside one transaction (each message's own writes
+    in a savepoint), then moved together once it is committed: a crash before that commit
+    leaves the whole batch in the inbox, to be read again; after it, each message is a
+    recognised duplicate and only moved.
+    """
+    outcomes: list[Outcome] = []
+    messages = source.fetch()
+    while True:
+        batch: list[tuple[SourceMessage, Outcome]] = []
+        with rt.store.transaction():
+            for message in itertools.islice(messages, BATCH):
+                crash_point("after_fetch")
+                batch.append((message, process_message(rt, message, source.label)))
+        if not batch:
+            return outcomes
+        for _ in batch:
+            crash_point("after_commit")
+        source.ack_all([m.uid for m, o in batch if o.kind != "quarantined"])
+        for message, outcome in batch:
+            if outcome.kind == "quarantined":
+                source.set_aside(message.uid)
+        outcomes.extend(o for _, o in batch)

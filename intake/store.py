@@ -47,6 +47,40 @@ class Store:
     def _table(self, name: str) -> Table:
         return self.db.table(name)
 
+    # Hot paths in plain SQL: sqlite-utils' Table.insert/update/get read the table's schema on
+    # every call (several statements each), which cost more than the writes themselves.
+    def _insert(self, table: str, record: Row) -> int:
+        columns = ", ".join(f"[{c}]" for c in record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.db.execute(
+            f"insert into [{table}] ({columns}) values ({marks})",
+            [_jsonify(v) for v in record.values()],
+        )
+        return _pk(cursor.lastrowid)
+
+    def _update(self, table: str, row_id: int, fields: Row) -> None:
+        if not fields:
+            return
+        assignments = ", ".join(f"[{c}] = ?" for c in fields)
+        cursor = self.db.execute(
+            f"update [{table}] set {assignments} where id = ?",
+            [*(_jsonify(v) for v in fields.values()), row_id],
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"no row {row_id} in {table}")
+
+    def _get(self, table: str, row_id: int) -> Row:
+        cursor = self.db.execute(f"select * from [{table}] where id = ?", [row_id])
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"no row {row_id} in {table}")
+        return dict(zip((d[0] for d in cursor.description), row, strict=True))
+
+    def _select(self, sql: str, args: list[Any]) -> list[Row]:
+        cursor = self.db.execute(sql, args)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     # -- raw messages -------------------------------------------------------------------
 
     def save_raw(self, record: Row) -> tuple[int, str]:
@@ -61,17 +95,17 @@ class Store:
         if existing:
             return int(existing[0]), str(existing[1])
         with self.transaction():
-            row_id = self._table("messages").insert({**record, "status": "received"}).last_pk
-        return _pk(row_id), "received"
+            row_id = self._insert("messages", {**record, "status": "received"})
+        return row_id, "received"
 
     def message(self, row_id: int) -> Row:
-        return dict(self._table("messages").get(row_id))
+        return self._get("messages", row_id)
 
     def quarantined(self) -> list[Row]:
         return list(self._table("messages").rows_where("status = 'quarantined'", order_by="id"))
 
     def mark_message(self, row_id: int, **fields: Any) -> None:
-        self._table("messages").update(row_id, fields)
+        self._update("messages", row_id, fields)
 
     # -- tickets ------------------------------------------------------------------------
 
@@ -81,13 +115,14 @@ class Store:
         return int(row[0] or 0) + 1
 
     def insert_ticket(self, record: Row) -> int:
-        return _pk(self._table("tickets").insert(_encode(record)).last_pk)
+        return self._insert("tickets", _encode(record))
 
     def ticket_for_fiche(self, message_row: int, fiche_index: int) -> Row | None:
-        rows = self._table("tickets").rows_where(
-            "message_row = ? and fiche_index = ?", [message_row, fiche_index]
+        rows = self._select(
+            "select * from tickets where message_row = ? and fiche_index = ? limit 1",
+            [message_row, fiche_index],
         )
-        return next((_decode(r) for r in rows), None)
+        return _decode(rows[0]) if rows else None
 
     def ticket_by_ref(self, ref: str) -> Row | None:
         rows = self._table("tickets").rows_where("ref = ?", [ref])
@@ -95,7 +130,7 @@ class Store:
 
     def ticket(self, ticket_id: int) -> Row:
         try:
-            return _decode(self._table("tickets").get(ticket_id))
+            return _decode(self._get("tickets", ticket_id))
         except NotFoundError as exc:
             raise IntakeError(f"no ticket with id {ticket_id}") from exc
 
@@ -105,12 +140,12 @@ class Store:
         return [_decode(r) for r in rows]
 
     def update_ticket(self, ticket_id: int, **fields: Any) -> None:
-        self._table("tickets").update(ticket_id, _encode(fields))
+        self._update("tickets", ticket_id, _encode(fields))
 
     # -- approvals ------------------------------------------------------------------------
 
     def add_approval(self, record: Row) -> int:
-        return _pk(self._table("approvals").insert({**record, "status": "open"}).last_pk)
+        return self._insert("approvals", {**record, "status": "open"})
 
     def approvals(self, ticket_id: int, round_: int | None = None) -> list[Row]:
         where, args = "ticket_id = ?", [ticket_id]
@@ -122,7 +157,7 @@ class Store:
         return list(self._table("approvals").rows_where("status = 'open'", order_by="id"))
 
     def update_approval(self, approval_id: int, **fields: Any) -> None:
-        self._table("approvals").update(approval_id, fields)
+        self._update("approvals", approval_id, fields)
 
     # -- audit trail --------------------------------------------------------------------
 
@@ -136,7 +171,8 @@ class Store:
         message_row: int | None = None,
         **detail: Any,
     ) -> None:
-        self._table("events").insert(
+        self._insert(
+            "events",
             {
                 "at": at,
                 "actor": actor,
@@ -144,7 +180,7 @@ class Store:
                 "ticket_id": ticket_id,
                 "message_row": message_row,
                 "detail": json.dumps(detail, ensure_ascii=False, default=str),
-            }
+            },
         )
 
     def events(self, ticket_id: int) -> list[Row]:
@@ -155,7 +191,7 @@ class Store:
 
     def enqueue(self, record: Row) -> int:
         row = {**record, "recipients": json.dumps(record["recipients"]), "status": "pending"}
-        return _pk(self._table("outbox").insert(row).last_pk)
+        return self._insert("outbox", row)
 
     def due_mail(self, now: str) -> list[Row]:
         rows = self._table("outbox").rows_where(
@@ -167,6 +203,41 @@ class Store:
         )
         return [_decode_mail(r) for r in rows]
 
+    def due_mail_page(self, now: str, after_id: int, limit: int) -> list[Row]:
+        """`due_mail` a page at a time (by id), so a long outbox is never all in memory."""
+        rows = self._select(
+            "select * from outbox where id > ? and (status = 'sending' or (status = 'pending' "
+            "and (next_attempt_at is null or next_attempt_at <= ?))) order by id limit ?",
+            [after_id, now, limit],
+        )
+        return [_decode_mail(r) for r in rows]
+
+    def ticket_ref(self, ticket_id: int) -> str | None:
+        row = self.db.execute("select ref from tickets where id = ?", [ticket_id]).fetchone()
+        return str(row[0]) if row else None
+
+    @contextmanager
+    def relaxed_durability(self) -> Iterator[None]:
+        """synchronous=NORMAL (WAL): a commit survives a crash of this process but maybe not a
+        power cut. Only for writes whose loss costs a resend (the delivery records), never a
+        fiche: a message leaves the inbox only after a FULL commit."""
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA synchronous=FULL")
+
+    def sent_counts(self, since: str) -> dict[str, int]:
+        """Mails handed over to each address since `since`, in one pass over the outbox."""
+        counts: dict[str, int] = {}
+        cursor = self.db.execute(
+            "select recipients from outbox where status = 'sent' and sent_at > ?", [since]
+        )
+        for (recipients,) in cursor:
+            for address in json.loads(recipients):
+                counts[address] = counts.get(address, 0) + 1
+        return counts
+
     def mails(self, status: str | None) -> list[Row]:
         where, args = ("status = ?", [status]) if status else (None, [])
         rows = self._table("outbox").rows_where(where, args, order_by="id")
@@ -177,7 +248,7 @@ class Store:
         return [_decode_mail(r) for r in rows]
 
     def update_mail(self, mail_id: int, **fields: Any) -> None:
-        self._table("outbox").update(mail_id, fields)
+        self._update("outbox", mail_id, fields)
 
     # -- loop protection ------------------------------------------------------------------
 
@@ -223,6 +294,13 @@ _JSON_COLUMNS = (
     "escalate_to",
     "templates",
 )
+
+
+def _jsonify(value: Any) -> Any:
+    """What sqlite-utils stores for a value: lists and dicts as JSON text."""
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, default=repr, ensure_ascii=False)
+    return value
 
 
 def _encode(record: Row) -> Row:

@@ -31,6 +31,10 @@ class Source(Protocol):
         """Move a committed message to the processed folder (idempotent)."""
         ...
 
+    def ack_all(self, uids: list[str]) -> None:
+        """`ack` several messages at once (one command where the source allows it)."""
+        ...
+
     def set_aside(self, uid: str) -> None:
         """Move a message that could not be processed to the quarantine folder (idempotent)."""
         ...

@@ -90,6 +90,11 @@ class ImapSource:
         """UID MOVE to the processed folder; a UID already gone is not an error."""
         self._move(uid, self.processed_folder)
 
+    def ack_all(self, uids: list[str]) -> None:
+        """One UID MOVE for the lot: a round trip per message would cost more than the rest."""
+        if uids:
+            self._move(",".join(uids), self.processed_folder)
+
     def set_aside(self, uid: str) -> None:
         """UID MOVE to the quarantine folder, created on first use."""
         self._move(uid, self.quarantine_folder)

@@ -45,6 +45,10 @@ class MaildirSource:
     def ack(self, uid: str) -> None:
         self._move(uid, self.processed)
 
+    def ack_all(self, uids: list[str]) -> None:
+        for uid in uids:
+            self.ack(uid)
+
     def set_aside(self, uid: str) -> None:
         self._move(uid, self.quarantine)
 
