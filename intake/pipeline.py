@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from intake.bounces import record_bounce
@@ -121,22 +122,27 @@ def _quarantine(rt: Runtime, row: int, message_id: str, exc: Exception) -> Outco
 BATCH = 100
 
 
-def process_source(rt: Runtime, source: Source) -> list[Outcome]:
+def process_source(
+    rt: Runtime, source: Source, stop: Callable[[], bool] = lambda: False
+) -> list[Outcome]:
     """Every waiting message; each is moved out of the inbox only after its commit.
 
     Messages are handled `BATCH` at a time inside one transaction (each message's own writes
     in a savepoint), then moved together once it is committed: a crash before that commit
     leaves the whole batch in the inbox, to be read again; after it, each message is a
-    recognised duplicate and only moved.
+    recognised duplicate and only moved. When `stop()` turns true (SIGTERM) no new message is
+    taken: the ones in hand are committed and moved, the rest wait for the next start.
     """
     outcomes: list[Outcome] = []
     messages = source.fetch()
-    while True:
+    while not stop():
         batch: list[tuple[SourceMessage, Outcome]] = []
         with rt.store.transaction():
             for message in itertools.islice(messages, BATCH):
                 crash_point("after_fetch")
                 batch.append((message, process_message(rt, message, source.label)))
+                if stop():
+                    break
         if not batch:
             return outcomes
         for _ in batch:
@@ -146,3 +152,4 @@ def process_source(rt: Runtime, source: Source) -> list[Outcome]:
             if outcome.kind == "quarantined":
                 source.set_aside(message.uid)
         outcomes.extend(o for _, o in batch)
+    return outcomes

@@ -94,7 +94,7 @@ class Worker:
         outcomes: list[Outcome] = []
         error: str | None = None
         try:
-            outcomes = process_source(self.rt, self.source)
+            outcomes = process_source(self.rt, self.source, lambda: self.stopping)
         except SourceError as exc:
             self.retry_in = self.mailbox.failed(exc)
             error = str(exc)

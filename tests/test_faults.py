@@ -153,3 +153,16 @@ def test_smtp_down_then_back(tmp_path: Path, server: Dovecot) -> None:
     finally:
         h.close()
         smtp.stop()
+
+
+def test_a_stop_request_finishes_the_message_in_hand_and_leaves_the_rest(
+    h: Harness, server: Dovecot
+) -> None:
+    from intake.pipeline import process_source
+
+    for n in range(3):
+        server.append(fiche_email(description=f"Fiche {n}"))
+    outcomes = process_source(h.rt, h.source, stop=lambda: h.rt.store.count("tickets") >= 1)
+    assert [o.kind for o in outcomes] == ["fiche"]
+    assert len(server.default.messages("INBOX")) == 2  # untouched, for the next start
+    assert len(server.default.messages("Traités")) == 1
