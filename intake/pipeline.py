@@ -14,6 +14,7 @@ from intake.handlers import handle_fiches, handle_ignored, handle_invalid
 from intake.headers import read_info
 from intake.replies import handle_reply
 from intake.runtime import Runtime
+from intake.sample import Sample
 from intake.sources.base import Source, SourceMessage
 from parsers import classify
 from parsers.model import FicheResult, FieldError, IgnoredResult, InvalidResult, ReplyResult
@@ -124,7 +125,7 @@ BATCH = 100
 
 def process_source(
     rt: Runtime, source: Source, stop: Callable[[], bool] = lambda: False
-) -> list[Outcome]:
+) -> Sample[Outcome]:
     """Every waiting message; each is moved out of the inbox only after its commit.
 
     Messages are handled `BATCH` at a time inside one transaction (each message's own writes
@@ -133,7 +134,7 @@ def process_source(
     recognised duplicate and only moved. When `stop()` turns true (SIGTERM) no new message is
     taken: the ones in hand are committed and moved, the rest wait for the next start.
     """
-    outcomes: list[Outcome] = []
+    outcomes: Sample[Outcome] = Sample()
     messages = source.fetch()
     while not stop():
         batch: list[tuple[SourceMessage, Outcome]] = []
@@ -151,5 +152,6 @@ def process_source(
         for message, outcome in batch:
             if outcome.kind == "quarantined":
                 source.set_aside(message.uid)
-        outcomes.extend(o for _, o in batch)
+        for _, outcome in batch:
+            outcomes.add(outcome)
     return outcomes

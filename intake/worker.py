@@ -18,6 +18,7 @@ from intake.pipeline import Outcome, process_source
 from intake.reload import reload_templates
 from intake.rules_alert import report_refused
 from intake.runtime import Runtime
+from intake.sample import Sample
 from intake.sources.base import Source
 from intake.worker_state import record_poll, record_start, record_stop
 from outbox.deliver import Delivery, Limits, deliver_due
@@ -29,8 +30,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RunReport:
-    outcomes: list[Outcome]
-    deliveries: list[Delivery]
+    """The first results of a run (for its summary) and, in `total`, the count of all."""
+
+    outcomes: Sample[Outcome]
+    deliveries: Sample[Delivery]
 
 
 def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
@@ -40,7 +43,9 @@ def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
     deliveries = deliver_due(
         rt.store, sender, rt.settings.sender_address, rt.clock, delivery_limits(rt)
     )
-    record_poll(rt.store, rt.now_iso(), messages=len(outcomes), mails=len(deliveries), error=None)
+    record_poll(
+        rt.store, rt.now_iso(), messages=outcomes.total, mails=deliveries.total, error=None
+    )
     return RunReport(outcomes, deliveries)
 
 
@@ -91,7 +96,7 @@ class Worker:
         refused = self.rules.take_refused()
         if refused:
             report_refused(self.rt, refused)
-        outcomes: list[Outcome] = []
+        outcomes: Sample[Outcome] = Sample()
         error: str | None = None
         try:
             outcomes = process_source(self.rt, self.source, lambda: self.stopping)
@@ -111,12 +116,12 @@ class Worker:
             delivery_limits(self.rt),
         )
         if outcomes or deliveries:
-            log.info("%d messages, %d mails handed over", len(outcomes), len(deliveries))
+            log.info("%d messages, %d mails handed over", outcomes.total, deliveries.total)
         record_poll(
             self.rt.store,
             self.rt.now_iso(),
-            messages=len(outcomes),
-            mails=len(deliveries),
+            messages=outcomes.total,
+            mails=deliveries.total,
             error=error,
         )
 

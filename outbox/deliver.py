@@ -11,6 +11,7 @@ from typing import Any
 from intake.errors import SendError
 from intake.faults import crash_point
 from intake.logs import without_addresses
+from intake.sample import Sample
 from intake.store import Store
 from outbox.senders import Sender
 
@@ -77,10 +78,10 @@ def deliver_due(
     envelope_from: str,
     clock: Callable[[], dt.datetime],
     limits: Limits | None = None,
-) -> list[Delivery]:
+) -> Sample[Delivery]:
     """Send every pending mail that is due; one failure never stops the others."""
     limits = limits or Limits(envelope_from)
-    done: list[Delivery] = []
+    done: Sample[Delivery] = Sample()
     start = clock()
     sent: dict[str, int] | None = None
     try:
@@ -99,7 +100,7 @@ def deliver_due(
                         if not mail["recipients"]:
                             continue
                     delivery = _deliver_one(store, sender, envelope_from, clock, mail)
-                    done.append(delivery)
+                    done.add(delivery)
                     if delivery.unreachable:
                         return done  # the others wait for the next round, not fail one by one
                     if delivery.where is not None:

@@ -55,7 +55,12 @@ def test_killed_at_every_step_the_work_is_done_exactly_once(
     kills: Counter[str] = Counter()
     # Every named point several times, at varying depths; fiches keep arriving between
     # restarts so that each run has messages to take in and mails to hand over.
-    plan = [f"{point}:{rng.randint(1, 30)}" for _ in range(4) for point in POINTS]
+    runs = 4 * len(POINTS) + 10
+    # A depth within the fiches each run gets, so that every point is reached at every size.
+    depth = max(1, FICHES // runs // 2)
+    plan: list[str | None] = [
+        f"{point}:{rng.randint(1, depth)}" for _ in range(4) for point in POINTS
+    ]
     plan += [None] * 10  # and SIGKILL from outside at random moments
     batches = [range(i, FICHES, len(plan)) for i in range(len(plan))]
     with mailbox_user.connect() as box:

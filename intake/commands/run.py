@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,6 +11,7 @@ from intake.cli import config_option, settings_from
 from intake.lock import WorkerLock
 from intake.report import table
 from intake.runtime import build_runtime, open_outbox
+from intake.sample import Sample
 from intake.sources import open_source
 from intake.worker import RunReport, Worker, run_once
 
@@ -44,17 +46,22 @@ def run(once: bool, config_path: Path | None) -> None:
 
 
 def summary(database: Path, source: str, outbox: str, report: RunReport) -> str:
-    lines = [f"{len(report.outcomes)} message(s) read from {source}"]
+    lines = [f"{report.outcomes.total} message(s) read from {source}"]
     if report.outcomes:
         rows = [(o.kind, " ".join(o.refs) or "-", o.message_id or "-") for o in report.outcomes]
-        lines += ["", table(["RESULT", "TICKETS", "MESSAGE-ID"], rows)]
+        lines += ["", table(["RESULT", "TICKETS", "MESSAGE-ID"], rows), *_more(report.outcomes)]
     lines.append("")
-    lines.append(f"{len(report.deliveries)} mail(s) sent through {outbox}")
+    lines.append(f"{report.deliveries.total} mail(s) sent through {outbox}")
     if report.deliveries:
         rows = [
             (d.ref or "-", ", ".join(d.recipients), d.where or f"NOT SENT: {d.error}")
             for d in report.deliveries
         ]
-        lines += ["", table(["TICKET", "TO", "DELIVERED TO"], rows)]
+        lines += ["", table(["TICKET", "TO", "DELIVERED TO"], rows), *_more(report.deliveries)]
     lines.append(f"\ndatabase: {database}")
     return "\n".join(lines)
+
+
+def _more(sample: Sample[Any]) -> list[str]:
+    hidden = sample.total - len(sample)
+    return [f"... and {hidden} more (see `intake tickets list`)"] if hidden else []

@@ -126,6 +126,11 @@ class ImapSource:
                 f"Le serveur {self.host}:{self.port} ne sait ni MOVE ni UIDPLUS : impossible de "
                 "déplacer un message traité sans risquer d'en effacer d'autres."
             )
+        # imaplib keeps every untagged answer until claimed: a long backlog would pile up one
+        # EXPUNGE and COPYUID per message. EXISTS stays: it tells `wait` that mail came in.
+        responses = self._connect().client.untagged_responses
+        for name in ("EXPUNGE", "COPYUID", "OK", "FETCH", "RECENT"):
+            responses.pop(name, None)
 
     def wait(self, timeout: float) -> bool:
         """IDLE up to `timeout` s (capped under 29 min); True when the server reported a change.
