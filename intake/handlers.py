@@ -59,6 +59,7 @@ def register_fiche(
         "escalate_hours": routing.escalate_hours,
         "escalate_to": routing.escalate_to,
         "templates": routing.templates,
+        "relay_to": routing.relay_to,
         "updated_at": now.isoformat(),
     }
     if existing is None:

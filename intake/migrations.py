@@ -193,3 +193,9 @@ def ticket_templates(db: Database) -> None:
     # The templates the routing rule chose for this ticket's mails (kind -> template name),
     # so a request sent days later still uses the rule's choice.
     db.table("tickets").add_column("templates", str)
+
+
+@migrations(name="0007_comment_relay")
+def comment_relay(db: Database) -> None:
+    # Who the routing rule said should get a copy of the comments on this ticket.
+    db.table("tickets").add_column("relay_to", str)  # JSON list of addresses

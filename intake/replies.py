@@ -13,8 +13,9 @@ from typing import Any
 from intake.approvals import record_decision, send_request
 from intake.authres import authenticated
 from intake.headers import MessageInfo
+from intake.privacy import hidden_fields
 from intake.runtime import Runtime
-from intake.tickets import queue_mail
+from intake.tickets import mail_context, queue_mail, template_for
 from intake.tokens import Token, find_tokens, verify
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
@@ -36,8 +37,32 @@ def handle_reply(
             _event(
                 rt, info, row, ticket, "comment", decision=result.decision, comment=result.comment
             )
+            _relay(rt, info, row, ticket, result.comment)
         rt.store.mark_message(row, status="processed", kind="reply", processed_at=now)
     return [result.ref] if ticket else []
+
+
+def _relay(
+    rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], comment: str | None
+) -> None:
+    """A copy of the comment to whoever the routing rule named, never back to its author."""
+    targets = [a for a in ticket.get("relay_to") or [] if a != info.sender]
+    if not comment or not targets:
+        return
+    mail = rt.mails.make(
+        template_for(ticket, "commentaire"),
+        to=targets,
+        context={
+            **mail_context(ticket, hidden_fields(rt.rules, ticket, targets)),
+            "comment": comment,
+            "author": info.sender,
+        },
+        ref=ticket["ref"],
+        ticket_id=ticket["id"],
+        message_row=row,
+        auto_submitted="auto-generated",
+    )
+    queue_mail(rt, mail, ticket["id"])
 
 
 def _event(

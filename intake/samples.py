@@ -72,6 +72,10 @@ EXTRA: dict[str, dict[str, Any]] = {
     "fiche-validee": {"reason": None, "approver": "chef.accueil.m12@paris.fr"},
     "fiche-refusee": {"reason": "Doublon du signalement d'hier.", "approver": "chef@paris.fr"},
     "transmission": {},
+    "commentaire": {
+        "comment": "L'usager a rappelé : il a pu obtenir son rendez-vous.",
+        "author": "sophie.martin@paris.fr",
+    },
     "reponse-non-prise-en-compte": {
         "ticket": {"ref": SAMPLE_TICKET["ref"], "status": "approved"},
         "reason": "already_decided",

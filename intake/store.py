@@ -292,6 +292,7 @@ _JSON_COLUMNS = (
     "recipients",
     "redactions",
     "escalate_to",
+    "relay_to",
     "templates",
 )
 

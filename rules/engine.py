@@ -39,6 +39,8 @@ class Routing:
     #: Mail kind (accuse-reception, demande-validation, transmission, fiche-invalide) ->
     #: the template to render for it.
     templates: dict[str, str] = field(default_factory=lambda: {k: k for k in TEMPLATE_KINDS})
+    #: Who gets a copy of the comments replied on this fiche's mails.
+    relay_to: list[str] = field(default_factory=list)
 
 
 def evaluate(cond: Condition, facts: dict[str, str | None]) -> tuple[bool, str]:
@@ -176,4 +178,5 @@ def route(fiche: Fiche, loaded: LoadedRules) -> Routing:
         rules_version=loaded.version,
         trace=trace,
         templates=templates_for(matched),
+        relay_to=gather("relay_comments_to"),
     )

@@ -29,6 +29,7 @@ TEMPLATE_KINDS: dict[str, str] = {
     "demande-validation": "approval request",
     "transmission": "forwarding to the recipients",
     "fiche-invalide": "answer to an invalid fiche",
+    "commentaire": "a comment on a ticket, relayed",
 }
 
 
@@ -159,6 +160,8 @@ class Rule(Strict):
     #: ...and after this long, a new approval round with `escalate_to` (default: the queue).
     escalate_hours: int = Field(default=96, ge=1)
     escalate_to: list[str] = []
+    #: Who gets a copy of a comment someone replies on a ticket's mails (default: nobody).
+    relay_comments_to: list[str] = []
     stop: bool = True
 
 

@@ -130,7 +130,7 @@ def _rule(ctx: Context, i: int, rule: Rule) -> None:
     if rule.when is not None:
         for loc, cond in _conditions(rule.when, (*base, "when")):
             _condition(ctx, loc, cond)
-    for attr in ("approvers", "recipients", "cc", "escalate_to"):
+    for attr in ("approvers", "recipients", "cc", "escalate_to", "relay_comments_to"):
         for j, ref in enumerate(getattr(rule, attr)):
             _reference(ctx, (*base, attr, j), ref)
     for ref, fields in rule.redact.items():

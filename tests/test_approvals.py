@@ -260,3 +260,39 @@ def test_a_rule_can_choose_the_templates_of_its_mails(
         assert "Rappel" in reminder["Subject"]  # kinds the rule does not name keep the default
     finally:
         h.close()
+
+
+def test_comments_are_relayed_where_the_rules_say(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP
+) -> None:
+    import yaml
+    from helpers import SHIPPED
+
+    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"][0]["relay_comments_to"] = ["plateforme-3975", "service.supervisors"]
+    rules_path = tmp_path / "rules.yaml"
+    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
+    try:
+        ref, request = submit(h)
+        h.send(reply(request, sender=CHEF, body="Approuvé"))
+        h.new_mails()
+        ack = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+        from email import message_from_bytes
+        from email.policy import default
+
+        original = message_from_bytes(ack["raw"], policy=default)
+        h.send(reply(original, sender=AGENT, body="L'usager a finalement eu son rendez-vous."))  # type: ignore[arg-type]
+        (relayed,) = h.new_mails()
+        assert sorted(str(relayed["To"]).split(", ")) == [
+            "chef.accueil.m12@paris.fr",
+            "responsables-3975@paris.fr",
+        ]
+        assert "finalement eu son rendez-vous" in relayed.get_content()
+        assert "Karim" not in relayed.get_content()  # the supervisor is among the recipients
+        # The author is not sent their own comment back.
+        h.send(reply(relayed, sender=CHEF, body="Merci pour le retour."))
+        (second,) = h.new_mails()
+        assert str(second["To"]) == "responsables-3975@paris.fr"
+    finally:
+        h.close()

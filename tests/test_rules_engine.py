@@ -234,6 +234,7 @@ def test_templates_default_to_the_shipped_names_and_a_rule_may_change_them(
         "demande-validation": "demande-validation",
         "transmission": "transmission-dpe",  # the first matching rule that names one wins
         "fiche-invalide": "fiche-invalide",
+        "commentaire": "commentaire",
     }
     assert route(fiche(), write_rules(tmp_path, [{"id": "d"}])).templates["transmission"] == (
         "transmission"
