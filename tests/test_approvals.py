@@ -1,4 +1,4 @@
-"""Supervisors approve or reject by replying: the stories of the approval issue, end to end on
+"""Supervisors approve or reject by replying: each story of the approval process, end to end on
 Dovecot and a real SMTP server, with a clock the test moves."""
 
 from __future__ import annotations

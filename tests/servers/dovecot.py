@@ -176,7 +176,7 @@ class MailUser:
 class Dovecot:
     """Start with `start()` or a `with` block. Config, mail and logs live in `root`, by default a
     fresh /tmp folder removed by `close()`. Not under pytest's tmp_path: each new pytest session
-    (another engineer's, CI's) resets /tmp/pytest-of-<user> to 0700 and the mail processes, which
+    (a concurrent run, CI's) resets /tmp/pytest-of-<user> to 0700 and the mail processes, which
     run as nobody, lose access to the mail of a server that is still running."""
 
     host = "127.0.0.1"
