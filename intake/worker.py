@@ -39,19 +39,22 @@ class RunReport:
 def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
     """Process every waiting message, send reminders that are due, deliver the outbox."""
     outcomes = process_source(rt, source)
+    return RunReport(outcomes, send_and_record(rt, sender, outcomes, error=None))
+
+
+def send_and_record(
+    rt: Runtime, sender: Sender, outcomes: Sample[Outcome], *, error: str | None
+) -> Sample[Delivery]:
+    """What follows reading the mailbox, even when it failed: reminders due, mail already
+    committed handed over, and the poll recorded for `intake status`."""
     run_deadlines(rt)
-    deliveries = deliver_due(
-        rt.store, sender, rt.settings.sender_address, rt.clock, delivery_limits(rt)
-    )
-    record_poll(
-        rt.store, rt.now_iso(), messages=outcomes.total, mails=deliveries.total, error=None
-    )
-    return RunReport(outcomes, deliveries)
-
-
-def delivery_limits(rt: Runtime) -> Limits:
     settings = rt.settings
-    return Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
+    limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
+    deliveries = deliver_due(rt.store, sender, settings.sender_address, rt.clock, limits)
+    record_poll(
+        rt.store, rt.now_iso(), messages=outcomes.total, mails=deliveries.total, error=error
+    )
+    return deliveries
 
 
 class Worker:
@@ -107,23 +110,9 @@ class Worker:
             self.mailbox.recovered()
             self.retry_in = 0.0
         # Mail already committed goes out even while the mailbox is unreachable.
-        run_deadlines(self.rt)
-        deliveries = deliver_due(
-            self.rt.store,
-            self.sender,
-            self.rt.settings.sender_address,
-            self.rt.clock,
-            delivery_limits(self.rt),
-        )
+        deliveries = send_and_record(self.rt, self.sender, outcomes, error=error)
         if outcomes or deliveries:
             log.info("%d messages, %d mails handed over", outcomes.total, deliveries.total)
-        record_poll(
-            self.rt.store,
-            self.rt.now_iso(),
-            messages=outcomes.total,
-            mails=deliveries.total,
-            error=error,
-        )
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
