@@ -15,6 +15,7 @@ from intake.config import Settings, find_config, load_settings
 from intake.errors import IntakeError
 from intake.logs import FORMATS
 from intake.logs import configure as configure_logging
+from intake.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +35,12 @@ def settings_from(config_path: Path | None) -> Settings:
     ctx = click.get_current_context()
     path = config_path or (ctx.obj or {}).get("config_path")
     return load_settings(find_config(path))
+
+
+def store_from(config_path: Path | None) -> Store:
+    """The database of the configuration, for commands that need nothing else."""
+    settings = settings_from(config_path)
+    return Store(settings.path(settings.database))
 
 
 class Group(click.Group):

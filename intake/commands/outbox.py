@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from intake.cli import config_option, emit_json, settings_from
+from intake.cli import config_option, emit_json, store_from
+from intake.clock import system_clock
 from intake.report import table
-from intake.store import Store
 
 COLUMNS = (
     "id",
@@ -24,11 +24,6 @@ COLUMNS = (
     "next_attempt_at",
     "sent_at",
 )
-
-
-def _store(config_path: Path | None) -> Store:
-    settings = settings_from(config_path)
-    return Store(settings.path(settings.database))
 
 
 @click.group()
@@ -52,7 +47,7 @@ def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
     Example:
       intake outbox list --status pending
     """
-    store = _store(config_path)
+    store = store_from(config_path)
     rows = store.mails(None if status == "all" else status)
     if as_json:
         emit_json([{k: r.get(k) for k in COLUMNS} for r in rows])
@@ -95,7 +90,7 @@ def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) 
     if bool(mail_ids) == retry_all:
         click.echo("error: give mail ids or --all (see `intake outbox list`)", err=True)
         sys.exit(2)
-    store = _store(config_path)
+    store = store_from(config_path)
     failed = {r["id"]: r for r in store.mails("failed")}
     wanted = list(failed) if retry_all else list(mail_ids)
     unknown = [i for i in wanted if i not in failed]
@@ -106,16 +101,10 @@ def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) 
         for mail_id in wanted:
             store.update_mail(mail_id, status="pending", attempts=0, next_attempt_at=None)
             store.add_event(
-                at=_now(),
+                at=system_clock().isoformat(),
                 actor=getpass.getuser(),
                 kind="mail_retry",
                 ticket_id=failed[mail_id]["ticket_id"],
                 mail_id=mail_id,
             )
     click.echo(f"{len(wanted)} mail(s) queued again")
-
-
-def _now() -> str:
-    from intake.clock import system_clock
-
-    return system_clock().isoformat()

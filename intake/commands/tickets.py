@@ -9,11 +9,10 @@ from typing import Any
 import click
 
 from intake.audit import record_export
-from intake.cli import config_option, emit_json, settings_from
+from intake.cli import config_option, emit_json, store_from
 from intake.clock import system_clock
 from intake.privacy import PERSONAL_TICKET_FIELDS
 from intake.report import table
-from intake.store import Store
 
 LIST_COLUMNS = ("ref", "status", "category", "service_id", "service", "call_date", "created_at")
 MAIL_COLUMNS = (
@@ -29,11 +28,6 @@ MAIL_COLUMNS = (
     "sent_at",
     "delivered_to",
 )
-
-
-def _store(config_path: Path | None) -> Store:
-    settings = settings_from(config_path)
-    return Store(settings.path(settings.database))
 
 
 @click.group()
@@ -52,7 +46,7 @@ def list_tickets(status: str | None, as_json: bool, config_path: Path | None) ->
     Example:
       intake tickets list --status pending_approval
     """
-    store = _store(config_path)
+    store = store_from(config_path)
     rows = store.tickets(status=status)
     if as_json:
         emit_json([{k: r.get(k) for k in LIST_COLUMNS} for r in rows])
@@ -91,7 +85,7 @@ def show_ticket(ref: str, as_json: bool, config_path: Path | None) -> None:
     Example:
       intake tickets show 3975-2026-00001 --json
     """
-    store = _store(config_path)
+    store = store_from(config_path)
     ticket = store.ticket_by_ref(ref)
     if ticket is None:
         click.echo(f"error: no ticket {ref}; see `intake tickets list`", err=True)
