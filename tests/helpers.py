@@ -7,6 +7,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from parsers.context import ParseContext
+from rules.loader import load_rules
+
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "config"
 SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
@@ -76,3 +79,13 @@ def fiche_email(
         body if body is not None else FICHE_TEXT.format(service=service, description=description)
     )
     return msg.as_bytes()
+
+
+def shipped_parse_context() -> ParseContext:
+    """What `intake parse` uses with the shipped configuration."""
+    rules = load_rules(SHIPPED / "rules.yaml")
+    return ParseContext(
+        directory=rules.directory,
+        own_addresses=frozenset({"signalements-3975@paris.fr"}),
+        reference_prefix=rules.rules.reference_prefix,
+    )

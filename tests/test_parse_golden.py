@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import shipped_parse_context
 
 from parsers import classify
 from parsers.context import ParseContext
-from rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAILS = ROOT / "tests" / "emails"
@@ -20,12 +20,7 @@ CASES = sorted(EMAILS.glob("*.expected.json"))
 
 @pytest.fixture(scope="module")
 def ctx() -> ParseContext:
-    rules = load_rules(ROOT / "config" / "rules.yaml")
-    return ParseContext(
-        directory=rules.directory,
-        own_addresses=frozenset({"signalements-3975@paris.fr"}),
-        reference_prefix=rules.rules.reference_prefix,
-    )
+    return shipped_parse_context()
 
 
 def norm(value: Any) -> str | None:

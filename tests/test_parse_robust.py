@@ -6,21 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import shipped_parse_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import classify
-from parsers.context import ParseContext
 from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
 from parsers.reply import decide
-from rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "tests" / "emails").glob("*.eml"))
-RULES = load_rules(ROOT / "config" / "rules.yaml")
-CTX = ParseContext(
-    directory=RULES.directory, own_addresses=frozenset({"signalements-3975@paris.fr"})
-)
+CTX = shipped_parse_context()
 RESULTS = (FicheResult, InvalidResult, IgnoredResult, ReplyResult)
 
 

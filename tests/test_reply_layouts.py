@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import shipped_parse_context
 
 from parsers import classify
 from parsers.context import ParseContext
@@ -13,7 +14,6 @@ from parsers.html import html_to_text
 from parsers.mime import read_mail
 from parsers.quotes import new_text
 from parsers.reply import decide
-from rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAILS = ROOT / "tests" / "emails"
@@ -31,12 +31,7 @@ QUOTED = (
 
 @pytest.fixture(scope="module")
 def ctx() -> ParseContext:
-    rules = load_rules(ROOT / "config" / "rules.yaml")
-    return ParseContext(
-        directory=rules.directory,
-        own_addresses=frozenset({"signalements-3975@paris.fr"}),
-        reference_prefix=rules.rules.reference_prefix,
-    )
+    return shipped_parse_context()
 
 
 def test_there_are_reply_layouts() -> None:
