@@ -51,6 +51,58 @@ def test_line_breaks_from_a_fiche_never_reach_a_header() -> None:
     assert msg["Subject"] == "[3975-2026-00001] Mairie du 12e Bcc: victime@example.com"
 
 
+def test_headers_are_encoded_and_folded_within_78_characters() -> None:
+    long_subject = "Accusé de réception de votre fiche de signalement du 12 mars 2026 " * 2 + "😀"
+    raw = compose(
+        sender="Signalements 39 75 <signalements-3975@paris.fr>",
+        recipients=["Hélène Dupont <helene.dupont@paris.fr>"]
+        + [f"agent{n}@paris.fr" for n in range(12)],
+        cc=['"Mairie du 12e, accueil" <accueil.m12@paris.fr>'],
+        subject=long_subject,
+        body="Ligne " * 40 + "\n.\nFrom ici\n= égal",
+        message_id="<ack.x@paris.fr>",
+        ref="3975-2026-00001",
+        now=NOW,
+    )
+    lines = raw.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 78
+    assert b"\n" not in raw.replace(b"\r\n", b"") and raw.isascii()
+    msg = message_from_bytes(raw, policy=default)
+    assert msg["Subject"] == "[3975-2026-00001] " + " ".join(long_subject.split())
+    assert msg["To"].addresses[0].display_name == "Hélène Dupont"
+    assert len(msg["To"].addresses) == 13
+    assert msg["Cc"].addresses[0].display_name == "Mairie du 12e, accueil"
+    assert msg.get_content().replace("\r\n", "\n") == "Ligne " * 40 + "\n.\nFrom ici\n= égal\n"
+
+
+def test_html_mail_is_an_alternative_with_inline_images() -> None:
+    png = b"\x89PNG\r\n" + bytes(range(256)) * 3
+    raw = compose(
+        sender="signalements-3975@paris.fr",
+        recipients=["chef@paris.fr"],
+        subject="Semaine",
+        body="Texte",
+        html='<p>Graphique é</p><img src="cid:chart">',
+        images={"chart": png},
+        message_id="<digest.x@paris.fr>",
+        ref=None,
+        now=NOW,
+    )
+    msg = message_from_bytes(raw, policy=default)
+    assert [p.get_content_type() for p in msg.walk()] == [
+        "multipart/alternative",
+        "text/plain",
+        "multipart/related",
+        "text/html",
+        "image/png",
+    ]
+    assert msg.get_body(("plain",)).get_content() == "Texte\r\n"
+    assert msg.get_body(("html",)).get_content() == '<p>Graphique é</p><img src="cid:chart">\r\n'
+    (image,) = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    assert image["Content-ID"] == "<chart>" and image.get_content() == png
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+
+
 def test_smtp_sender_delivers_to_a_real_server(smtp_server: RecordingSMTP) -> None:
     sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
     where = sender.send(
