@@ -103,11 +103,15 @@ def write_config(folder: Path, user: MailUser, smtp_port: int, **extra: object) 
     return config
 
 
-def worker(config: Path, user: MailUser, *args: str) -> subprocess.Popen[bytes]:
+def worker(
+    config: Path, user: MailUser, *args: str, profile: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "INTAKE_IMAP_PASSWORD": user.password}
+    # pyinstrument's text report of where the worker spends its time, when asked.
+    profiler = ["-m", "pyinstrument", "-o", str(profile), "-r", "text"] if profile else []
     with (config.parent / "worker.log").open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "intake", "--config", str(config), "run", *args],
+            [sys.executable, *profiler, "-m", "intake", "--config", str(config), "run", *args],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
@@ -150,7 +154,7 @@ class Backlog:
         return self.n / self.worker_s
 
 
-def backlog(servers: Servers, n: int, work: Path) -> Backlog:
+def backlog(servers: Servers, n: int, work: Path, profile: Path | None = None) -> Backlog:
     user = servers.dovecot.add_user()
     fiches = Fiches(f"backlog{n}")
     appended = append_all(user, fiches, n)
@@ -159,7 +163,7 @@ def backlog(servers: Servers, n: int, work: Path) -> Backlog:
     config = write_config(work / f"backlog-{n}", user, servers.smtp.port)
     servers.reset()
     start = time.perf_counter()
-    proc = worker(config, user, "--once")
+    proc = worker(config, user, "--once", profile=profile / f"backlog-{n}.txt" if profile else None)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -302,6 +306,13 @@ def main() -> None:
     parser.add_argument("--latency-mails", type=int, default=100)
     parser.add_argument("--parse-iterations", type=int, default=300)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="run each backlog worker under pyinstrument and write its report to DIR",
+    )
+    parser.add_argument("--no-latency", action="store_true", help="skip the latency runs")
     args = parser.parse_args()
     sizes = args.sizes + ([50_000] if args.big else [])
     command = "python -m bench" + " ".join(["", *sys.argv[1:]])
@@ -313,11 +324,11 @@ def main() -> None:
         try:
             backlogs = []
             for n in sizes:
-                backlogs.append(backlog(servers, n, Path(tmp)))
+                backlogs.append(backlog(servers, n, Path(tmp), args.profile))
                 b = backlogs[-1]
                 print(f"backlog {n}: {b.rate:.0f} fiches/s, bare {b.bare_rate:.0f}", flush=True)
             latencies = []
-            for mode in ("idle", "poll"):
+            for mode in () if args.no_latency else ("idle", "poll"):
                 latencies.append(latency(servers, mode, args.latency_mails, Path(tmp)))
                 print(f"latency {mode}: {latencies[-1].row()}", flush=True)
         finally:
