@@ -10,8 +10,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from intake.privacy import PERSONAL_TICKET_FIELDS
 from intake.store import Store
 
@@ -61,6 +59,8 @@ def to_csv(cols: tuple[str, ...], data: list[list[Any]]) -> bytes:
 
 
 def to_xlsx(cols: tuple[str, ...], data: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook  # only when a workbook is asked for: it is slow to import
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

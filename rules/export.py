@@ -7,9 +7,6 @@ import html
 import io
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from rules.directory import Directory
 from rules.model import Entry
 
@@ -99,6 +96,10 @@ def to_html(directory: Directory) -> str:
 
 
 def to_xlsx(directory: Directory, path: Path) -> None:
+    # openpyxl is imported here, not at start-up: the worker never writes a workbook.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet

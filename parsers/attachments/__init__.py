@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import cast
 
-from parsers.attachments.delimited import read_csv
-from parsers.attachments.docx import read_docx
 from parsers.attachments.guard import (
     Protected,
     Unreadable,
@@ -20,11 +20,7 @@ from parsers.attachments.guard import (
     damaged,
     protected,
 )
-from parsers.attachments.ods import read_ods
-from parsers.attachments.odt import read_odt
-from parsers.attachments.pdf import read_pdf
 from parsers.attachments.tnef import is_tnef, unpack_tnef
-from parsers.attachments.xlsx import read_xlsx
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
 from parsers.form import FormDefinition
@@ -38,15 +34,21 @@ Grid = list[list[str]]
 #: A reader returns the grids (tables, sheets) and the free text of a document.
 Reader = Callable[[bytes], tuple[list[Grid], str]]
 
-#: (source, file name pattern, content type fragment, reader, is a zip container)
-_KINDS: tuple[tuple[Source, str, str, Reader, bool], ...] = (
-    ("docx", r"\.(docx|docm)$", "wordprocessingml", read_docx, True),
-    ("xlsx", r"\.(xlsx|xlsm)$", "spreadsheetml", read_xlsx, True),
-    ("ods", r"\.ods$", "opendocument.spreadsheet", read_ods, True),
-    ("odt", r"\.odt$", "opendocument.text", read_odt, True),
-    ("pdf", r"\.pdf$", "application/pdf", read_pdf, False),
-    ("csv", r"\.csv$", "text/csv", read_csv, False),
+#: (source, file name pattern, content type fragment, reader module, is a zip container)
+_KINDS: tuple[tuple[Source, str, str, str, bool], ...] = (
+    ("docx", r"\.(docx|docm)$", "wordprocessingml", "docx", True),
+    ("xlsx", r"\.(xlsx|xlsm)$", "spreadsheetml", "xlsx", True),
+    ("ods", r"\.ods$", "opendocument.spreadsheet", "ods", True),
+    ("odt", r"\.odt$", "opendocument.text", "odt", True),
+    ("pdf", r"\.pdf$", "application/pdf", "pdf", False),
+    ("csv", r"\.csv$", "text/csv", "delimited", False),
 )
+
+
+def _reader(source: Source, module: str) -> Reader:
+    """`parsers.attachments.MODULE.read_SOURCE`, imported on first use: the libraries behind
+    the readers are most of the start-up time, and most mail has no attachment."""
+    return cast(Reader, getattr(import_module(f"parsers.attachments.{module}"), f"read_{source}"))
 
 
 @dataclass
@@ -62,12 +64,12 @@ class Found:
 
 def _kind(att: Attachment) -> tuple[Source, Reader, bool] | None:
     name = fold(att.filename)
-    for source, pattern, _, reader, zipped in _KINDS:
+    for source, pattern, _, module, zipped in _KINDS:
         if re.search(pattern, name):
-            return source, reader, zipped
-    for source, _, ctype, reader, zipped in _KINDS:
+            return source, _reader(source, module), zipped
+    for source, _, ctype, module, zipped in _KINDS:
         if ctype in att.content_type:
-            return source, reader, zipped
+            return source, _reader(source, module), zipped
     return None
 
 
