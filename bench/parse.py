@@ -48,8 +48,9 @@ def html_mail(n: int) -> bytes:
     msg["From"], msg["Subject"] = "Agent <agent@paris.fr>", "Fiche"
     msg["Date"] = "Thu, 05 Mar 2026 09:12:00 +0100"
     msg.set_content("Ce message est au format HTML.")
-    msg.add_alternative(f"<html><body><p>Bonjour,</p><table>{cells}</table></body></html>",
-                        subtype="html")
+    msg.add_alternative(
+        f"<html><body><p>Bonjour,</p><table>{cells}</table></body></html>", subtype="html"
+    )
     return msg.as_bytes()
 
 
@@ -59,7 +60,8 @@ def attached(ext: str, build: Callable[[list[tuple[str, str]]], bytes]) -> Calla
 
 FORMATS: dict[str, Callable[[int], bytes]] = {
     "text": lambda n: make.email(
-        f"bench-{n}", "Bonjour,\n\n" + "\n".join(f"{k} : {v}" for k, v in rows(n)) + "\n", []),
+        f"bench-{n}", "Bonjour,\n\n" + "\n".join(f"{k} : {v}" for k, v in rows(n)) + "\n", []
+    ),
     "html": html_mail,
     "docx": attached("docx", make.docx_table),
     "xlsx": attached("xlsx", lambda r: make.xlsx_bytes([list(x) for x in r])),

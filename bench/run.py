@@ -6,6 +6,7 @@ Starts a private Dovecot (sdbox mailboxes) and an aiosmtpd server, as the tests 
   (every acknowledgement handed to the SMTP server); beside it the bare imap-tools
   `fetch(bulk=500, mark_seen=False)` with parsing, on the same mailbox just before;
 - memory: the worker's peak RSS for each N (wait4 of the subprocess);
+- the SMTP server's ceiling: mails/s it accepts from bare smtplib (bench/smtp.py);
 - latency: `intake run` idle on IDLE, then with polling every second (IDLE off), fiches APPENDed
   one at a time: time from the APPEND to the acknowledgement at the SMTP server;
 - parse: `classify` per format on one core (bench/parse.py).
@@ -175,6 +176,33 @@ def backlog(servers: Servers, n: int, work: Path, profile: Path | None = None) -
 
 
 @dataclass
+class SmtpCeiling:
+    """Mails per second the SMTP server accepts from bare smtplib, by connection count."""
+
+    rates: dict[int, float]
+
+    @property
+    def best(self) -> float:
+        return max(self.rates.values())
+
+
+def smtp_ceiling(servers: Servers, mails: int = 3000) -> SmtpCeiling:
+    rates = {}
+    for connections in (1, 2):
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.smtp", "127.0.0.1", str(servers.smtp.port)]
+            + [str(mails), str(connections)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        rates[connections] = float(out.stdout)
+    servers.reset()
+    return SmtpCeiling(rates)
+
+
+@dataclass
 class Latency:
     mode: str
     seconds: list[float]
@@ -249,6 +277,7 @@ def servers_binary() -> str:
 def report(
     command: str,
     backlogs: list[Backlog],
+    ceiling: SmtpCeiling,
     latencies: list[Latency],
     parse: list[tuple[str, int, float, float]],
 ) -> str:
@@ -275,6 +304,19 @@ def report(
             f"| {b.n:,} | {b.n / b.append_s:,.0f} | {b.bare_rate:,.0f} | {b.worker_s:.1f} | "
             f"{b.mails:,} | **{b.rate:,.0f}** | {b.rate / b.bare_rate:.0%} | {b.peak_rss_mb:.0f} |"
         )
+    per_fiche = backlogs[-1].mails / backlogs[-1].n if backlogs else 2
+    lines += [
+        "",
+        "**The SMTP server's own ceiling**, same run: aiosmtpd accepted "
+        + ", ".join(
+            f"{rate:,.0f} mails/s over {n} connection{'s' if n > 1 else ''}"
+            for n, rate in ceiling.rates.items()
+        )
+        + f" from bare smtplib sending pre-written mails (`python -m bench.smtp`). At "
+        f"{per_fiche:g} mails per fiche (acknowledgement and approval request), that server "
+        f"alone caps the backlog at **{ceiling.best / per_fiche:,.0f} fiches/s**, with no time "
+        "left for reading, parsing or storing anything.",
+    ]
     lines += [
         "",
         "**Latency**: `intake run` waiting, fiches APPENDed one at a time; seconds from the APPEND",
@@ -327,13 +369,15 @@ def main() -> None:
                 backlogs.append(backlog(servers, n, Path(tmp), args.profile))
                 b = backlogs[-1]
                 print(f"backlog {n}: {b.rate:.0f} fiches/s, bare {b.bare_rate:.0f}", flush=True)
+            ceiling = smtp_ceiling(servers)
+            print(f"smtp ceiling: {ceiling.rates}", flush=True)
             latencies = []
             for mode in () if args.no_latency else ("idle", "poll"):
                 latencies.append(latency(servers, mode, args.latency_mails, Path(tmp)))
                 print(f"latency {mode}: {latencies[-1].row()}", flush=True)
         finally:
             smtp.stop()
-    text = report(command, backlogs, latencies, measure(args.parse_iterations))
+    text = report(command, backlogs, ceiling, latencies, measure(args.parse_iterations))
     print()
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
