@@ -53,6 +53,9 @@ class Settings(BaseModel):
     max_mails_per_recipient_per_day: int = Field(default=50, ge=1)
     #: An address whose mail bounced is not written to again for this many days.
     bounce_suppression_days: int = Field(default=7, ge=0)
+    #: Processes parsing messages beside the worker (0: parse in the worker itself). By
+    #: default one when the machine has a second core.
+    parse_processes: int = Field(default_factory=lambda: min(1, (os.cpu_count() or 1) - 1), ge=0)
     #: Where the file was read from; the base of every relative path above.
     base_dir: Path = Path(".")
 

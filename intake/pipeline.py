@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from intake.bounces import record_bounce
+from intake.classifier import Pending
 from intake.faults import crash_point
 from intake.handlers import handle_fiches, handle_ignored, handle_invalid
-from intake.headers import read_info
+from intake.headers import MessageInfo, read_info
 from intake.replies import handle_reply
 from intake.runtime import Runtime
 from intake.sample import Sample
 from intake.sources.base import Source, SourceMessage
 from parsers import classify
+from parsers.classify import Result
 from parsers.model import FicheResult, FieldError, IgnoredResult, InvalidResult, ReplyResult
 
 log = logging.getLogger(__name__)
+
+Stop = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,19 @@ class Outcome:
     error: str | None = None
 
 
-def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> Outcome:
+@dataclass(frozen=True)
+class Stored:
+    """A message kept in the database, with what it still needs: parsing when `outcome` is
+    None, nothing more when it is already known (a duplicate, or one in quarantine)."""
+
+    message: SourceMessage
+    info: MessageInfo
+    row: int
+    outcome: Outcome | None
+
+
+def store_message(rt: Runtime, message: SourceMessage, source_label: str) -> Stored:
+    """Keep the raw message before anything reads it: whatever follows, nothing is lost."""
     info = read_info(message.raw)
     row, status = rt.store.save_raw(
         {
@@ -51,23 +66,27 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
     )
     crash_point("after_store_raw")
     if status == "quarantined":
-        return Outcome(row, info.message_id, "quarantined", error="already in quarantine")
+        outcome = Outcome(row, info.message_id, "quarantined", error="already in quarantine")
+        return Stored(message, info, row, outcome)
     if status != "received":
-        return Outcome(row, info.message_id, "duplicate")
+        return Stored(message, info, row, Outcome(row, info.message_id, "duplicate"))
+    return Stored(message, info, row, None)
+
+
+def handle_message(rt: Runtime, stored: Stored, result: Result) -> Outcome:
+    """Act on a parsed message; any failure puts it in quarantine, never stops the worker."""
+    info, row = stored.info, stored.row
     try:
-        result = too_big(info.size, rt.settings.max_message_mb) or classify(
-            message.raw, rt.parse_context
-        )
         if isinstance(result, FicheResult):
             refs = handle_fiches(rt, info, row, result)
         elif isinstance(result, InvalidResult):
             refs = handle_invalid(rt, info, row, result)
         elif isinstance(result, IgnoredResult):
             if result.reason == "bounce":
-                record_bounce(rt, row, message.raw)
+                record_bounce(rt, row, stored.message.raw)
             refs = handle_ignored(rt, info, row, result)
         elif isinstance(result, ReplyResult):
-            refs = handle_reply(rt, info, row, result, message.raw)
+            refs = handle_reply(rt, info, row, result, stored.message.raw)
     except Exception as exc:  # one bad message must never stop the worker
         return _quarantine(rt, row, info.message_id, exc)
     log.info(
@@ -78,6 +97,17 @@ def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> O
         extra={"message_id": info.message_id, "ref": " ".join(refs)},
     )
     return Outcome(row, info.message_id, result.kind, refs)
+
+
+def process_message(rt: Runtime, message: SourceMessage, source_label: str) -> Outcome:
+    """One message from end to end, parsed here (backfill, quarantine retry)."""
+    stored = store_message(rt, message, source_label)
+    if stored.outcome is not None:
+        return stored.outcome
+    result = too_big(stored.info.size, rt.settings.max_message_mb) or classify(
+        message.raw, rt.parse_context
+    )
+    return handle_message(rt, stored, result)
 
 
 def too_big(size: int, limit_mb: int) -> InvalidResult | None:
@@ -123,35 +153,71 @@ def _quarantine(rt: Runtime, row: int, message_id: str, exc: Exception) -> Outco
 BATCH = 100
 
 
-def process_source(
-    rt: Runtime, source: Source, stop: Callable[[], bool] = lambda: False
-) -> Sample[Outcome]:
+@dataclass
+class Batch:
+    """Messages taken from the source and stored, their parsing under way."""
+
+    stored: list[Stored]
+    #: Index in `stored` of each message being parsed, in the order of `pending`'s results.
+    parsing: list[int]
+    pending: Pending
+    #: Results known without parsing: a message over the size limit is answered unread.
+    known: dict[int, Result]
+
+
+def _take(rt: Runtime, source: Source, messages: Iterator[SourceMessage], stop: Stop) -> Batch:
+    """Up to BATCH messages, stored in one transaction, then handed to the parser."""
+    stored: list[Stored] = []
+    with rt.store.transaction():
+        while len(stored) < BATCH and not stop():
+            message = next(messages, None)
+            if message is None:
+                break
+            crash_point("after_fetch")
+            stored.append(store_message(rt, message, source.label))
+    known: dict[int, Result] = {}
+    for n, item in enumerate(stored):
+        if item.outcome is None and (big := too_big(item.info.size, rt.settings.max_message_mb)):
+            known[n] = big
+    parsing = [n for n, item in enumerate(stored) if item.outcome is None and n not in known]
+    raws = [stored[n].message.raw for n in parsing]
+    return Batch(stored, parsing, rt.classifier.start(raws, rt.parse_context), known)
+
+
+def _finish(rt: Runtime, source: Source, batch: Batch) -> list[Outcome]:
+    """Handle the parsed batch in one transaction, then move its messages out of the inbox."""
+    results = dict(zip(batch.parsing, batch.pending.results(), strict=True)) | batch.known
+    outcomes = []
+    with rt.store.transaction():
+        for n, stored in enumerate(batch.stored):
+            known = stored.outcome
+            outcomes.append(known if known else handle_message(rt, stored, results[n]))
+    for _ in outcomes:
+        crash_point("after_commit")
+    pairs = list(zip((s.message for s in batch.stored), outcomes, strict=True))
+    source.ack_all([m.uid for m, o in pairs if o.kind != "quarantined"])
+    for message, outcome in pairs:
+        if outcome.kind == "quarantined":
+            source.set_aside(message.uid)
+    return outcomes
+
+
+def process_source(rt: Runtime, source: Source, stop: Stop = lambda: False) -> Sample[Outcome]:
     """Every waiting message; each is moved out of the inbox only after its commit.
 
-    Messages are handled `BATCH` at a time inside one transaction (each message's own writes
-    in a savepoint), then moved together once it is committed: a crash before that commit
-    leaves the whole batch in the inbox, to be read again; after it, each message is a
-    recognised duplicate and only moved. When `stop()` turns true (SIGTERM) no new message is
-    taken: the ones in hand are committed and moved, the rest wait for the next start.
+    Messages are taken `BATCH` at a time: stored (one commit), parsed (in the parse process
+    when there is one, while the batch before is handled), then handled in one transaction
+    (each message's own writes in a savepoint) and moved together once that is committed. A
+    crash before that commit leaves the batch in the inbox, to be read again; after it, each
+    message is a recognised duplicate and only moved. `stop()` (SIGTERM) is asked before each
+    message is taken: once true, the messages taken are finished and the rest wait.
     """
     outcomes: Sample[Outcome] = Sample()
-    messages = source.fetch()
-    while not stop():
-        batch: list[tuple[SourceMessage, Outcome]] = []
-        with rt.store.transaction():
-            for message in itertools.islice(messages, BATCH):
-                crash_point("after_fetch")
-                batch.append((message, process_message(rt, message, source.label)))
-                if stop():
-                    break
-        if not batch:
-            return outcomes
-        for _ in batch:
-            crash_point("after_commit")
-        source.ack_all([m.uid for m, o in batch if o.kind != "quarantined"])
-        for message, outcome in batch:
-            if outcome.kind == "quarantined":
-                source.set_aside(message.uid)
-        for _, outcome in batch:
+    messages = iter(source.fetch())
+    batch = _take(rt, source, messages, stop)
+    while batch.stored:
+        upcoming = _take(rt, source, messages, stop)
+        for outcome in _finish(rt, source, batch):
             outcomes.add(outcome)
+        batch = upcoming
     return outcomes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from intake.classifier import Classifier
 from intake.clock import Clock, system_clock
 from intake.config import Settings
 from intake.oauth import configured_token
@@ -26,6 +27,8 @@ class Runtime:
     #: Key of the approval tokens (see intake/tokens.py).
     secret: bytes
     clock: Clock = field(default=system_clock)
+    #: Parses batches of messages, in a child process when `parse_processes` asks for one.
+    classifier: Classifier = field(default_factory=lambda: Classifier(0))
 
     @property
     def parse_context(self) -> ParseContext:
@@ -35,6 +38,7 @@ class Runtime:
         return self.clock().isoformat()
 
     def close(self) -> None:
+        self.classifier.close()
         self.store.close()
 
 
@@ -44,7 +48,8 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     database = settings.path(settings.database)
     store = Store(database)
     mails = MailFactory(renderer, settings.sender, clock)
-    return Runtime(settings, store, rules, mails, load_secret(database), clock)
+    classifier = Classifier(settings.parse_processes)
+    return Runtime(settings, store, rules, mails, load_secret(database), clock, classifier)
 
 
 def make_parse_context(settings: Settings, rules: LoadedRules) -> ParseContext:

@@ -116,6 +116,14 @@ ENTRIES = (
         "7",
     ),
     Entry(
+        "parse_processes",
+        "Optional: processes parsing messages beside the worker, so that a backlog uses a\n"
+        "second core. Default: 1 on a machine with two cores or more, 0 (parse in the\n"
+        "worker) on one core.",
+        None,
+        "1",
+    ),
+    Entry(
         "auth",
         "How to log in to the mailbox and the SMTP server: `password` (INTAKE_IMAP_PASSWORD,\n"
         "INTAKE_SMTP_PASSWORD) or `xoauth2` (Microsoft 365 and others refusing passwords).",
