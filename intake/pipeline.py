@@ -184,8 +184,11 @@ def _take(rt: Runtime, source: Source, messages: Iterator[SourceMessage], stop: 
     return Batch(stored, parsing, rt.classifier.start(raws, rt.parse_context), known)
 
 
-def _finish(rt: Runtime, source: Source, batch: Batch) -> list[Outcome]:
-    """Handle the parsed batch in one transaction, then move its messages out of the inbox."""
+def _finish(rt: Runtime, source: Source, batch: Batch, meanwhile: Stop) -> list[Outcome]:
+    """Handle the parsed batch in one transaction, then move its messages out of the inbox.
+    While the parse process works, `meanwhile()` is called until it returns False."""
+    while not batch.pending.ready() and meanwhile():
+        pass
     results = dict(zip(batch.parsing, batch.pending.results(), strict=True)) | batch.known
     outcomes = []
     with rt.store.transaction():
@@ -202,7 +205,12 @@ def _finish(rt: Runtime, source: Source, batch: Batch) -> list[Outcome]:
     return outcomes
 
 
-def process_source(rt: Runtime, source: Source, stop: Stop = lambda: False) -> Sample[Outcome]:
+def process_source(
+    rt: Runtime,
+    source: Source,
+    stop: Stop = lambda: False,
+    meanwhile: Stop = lambda: False,
+) -> Sample[Outcome]:
     """Every waiting message; each is moved out of the inbox only after its commit.
 
     Messages are taken `BATCH` at a time: stored (one commit), parsed (in the parse process
@@ -210,14 +218,15 @@ def process_source(rt: Runtime, source: Source, stop: Stop = lambda: False) -> S
     (each message's own writes in a savepoint) and moved together once that is committed. A
     crash before that commit leaves the batch in the inbox, to be read again; after it, each
     message is a recognised duplicate and only moved. `stop()` (SIGTERM) is asked before each
-    message is taken: once true, the messages taken are finished and the rest wait.
+    message is taken: once true, the messages taken are finished and the rest wait. While a
+    batch is being parsed, `meanwhile()` does a step of other work (delivering a mail).
     """
     outcomes: Sample[Outcome] = Sample()
     messages = iter(source.fetch())
     batch = _take(rt, source, messages, stop)
     while batch.stored:
         upcoming = _take(rt, source, messages, stop)
-        for outcome in _finish(rt, source, batch):
+        for outcome in _finish(rt, source, batch, meanwhile):
             outcomes.add(outcome)
         batch = upcoming
     return outcomes

@@ -21,7 +21,7 @@ from intake.runtime import Runtime
 from intake.sample import Sample
 from intake.sources.base import Source
 from intake.worker_state import record_poll, record_start, record_stop
-from outbox.deliver import Delivery, Limits, deliver_due
+from outbox.deliver import Courier, Delivery, Limits
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
 
@@ -38,19 +38,25 @@ class RunReport:
 
 def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
     """Process every waiting message, send reminders that are due, deliver the outbox."""
-    outcomes = process_source(rt, source)
-    return RunReport(outcomes, send_and_record(rt, sender, outcomes, error=None))
+    courier = courier_for(rt, sender)
+    outcomes = process_source(rt, source, meanwhile=courier.step)
+    return RunReport(outcomes, send_and_record(rt, courier, outcomes, error=None))
+
+
+def courier_for(rt: Runtime, sender: Sender) -> Courier:
+    """A delivery round, with the loop protections of the settings."""
+    settings = rt.settings
+    limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
+    return Courier(rt.store, sender, settings.sender_address, rt.clock, limits)
 
 
 def send_and_record(
-    rt: Runtime, sender: Sender, outcomes: Sample[Outcome], *, error: str | None
+    rt: Runtime, courier: Courier, outcomes: Sample[Outcome], *, error: str | None
 ) -> Sample[Delivery]:
     """What follows reading the mailbox, even when it failed: reminders due, mail already
     committed handed over, and the poll recorded for `intake status`."""
     run_deadlines(rt)
-    settings = rt.settings
-    limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
-    deliveries = deliver_due(rt.store, sender, settings.sender_address, rt.clock, limits)
+    deliveries = courier.finish()
     record_poll(
         rt.store, rt.now_iso(), messages=outcomes.total, mails=deliveries.total, error=error
     )
@@ -101,8 +107,12 @@ class Worker:
             report_refused(self.rt, refused)
         outcomes: Sample[Outcome] = Sample()
         error: str | None = None
+        # Mail is handed over while the parse process works, and the rest after reading.
+        courier = courier_for(self.rt, self.sender)
         try:
-            outcomes = process_source(self.rt, self.source, lambda: self.stopping)
+            outcomes = process_source(
+                self.rt, self.source, lambda: self.stopping, meanwhile=courier.step
+            )
         except SourceError as exc:
             self.retry_in = self.mailbox.failed(exc)
             error = str(exc)
@@ -110,7 +120,7 @@ class Worker:
             self.mailbox.recovered()
             self.retry_in = 0.0
         # Mail already committed goes out even while the mailbox is unreachable.
-        deliveries = send_and_record(self.rt, self.sender, outcomes, error=error)
+        deliveries = send_and_record(self.rt, courier, outcomes, error=error)
         if outcomes or deliveries:
             log.info("%d messages, %d mails handed over", outcomes.total, deliveries.total)
 

@@ -72,6 +72,76 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+class Courier:
+    """One delivery round: due mails in id order, a page at a time, over one connection.
+
+    `step()` hands over the next due mail, so that delivery can fill the time the worker
+    would otherwise spend waiting (for the parse process); `finish()` sends the rest. Mail
+    queued during the round is picked up by it. One failure never stops the others; an
+    unreachable server ends the round (the rest wait for the next one).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        envelope_from: str,
+        clock: Callable[[], dt.datetime],
+        limits: Limits | None = None,
+    ) -> None:
+        self.store, self.sender, self.clock = store, sender, clock
+        self.envelope_from = envelope_from
+        self.limits = limits or Limits(envelope_from)
+        self.done: Sample[Delivery] = Sample()
+        self._page: list[dict[str, Any]] = []
+        self._after = 0
+        self._sent: dict[str, int] | None = None
+        self._over = False
+
+    def _next(self) -> dict[str, Any] | None:
+        if not self._page:
+            self._page = self.store.due_mail_page(self.clock().isoformat(), self._after, PAGE)
+            if not self._page:
+                return None
+            self._after = self._page[-1]["id"]
+        return self._page.pop(0)
+
+    def step(self) -> bool:
+        """Hand over the next due mail; False when none is due (or the server is out)."""
+        if self._over:
+            return False
+        mail = self._next()
+        if mail is None:
+            return False
+        if self._sent is None:
+            self._sent = self.store.sent_counts((self.clock() - dt.timedelta(days=1)).isoformat())
+        # Losing one of these commits to a power cut means the mail is sent again, with the
+        # same Message-ID; never a lost fiche (see Store.relaxed_durability).
+        with self.store.relaxed_durability():
+            held = _screen(self.store, mail["recipients"], self.limits, self.clock(), self._sent)
+            if held:
+                mail = _hold(self.store, mail, held, self.clock())
+                if not mail["recipients"]:
+                    return True
+            delivery = _deliver_one(self.store, self.sender, self.envelope_from, self.clock, mail)
+        self.done.add(delivery)
+        if delivery.unreachable:
+            self._over = True
+        elif delivery.where is not None:
+            for address in mail["recipients"]:
+                self._sent[address] = self._sent.get(address, 0) + 1
+        return not self._over
+
+    def finish(self) -> Sample[Delivery]:
+        """Send every mail still due, close the connection, and return the round's results."""
+        try:
+            while self.step():
+                pass
+        finally:
+            self.sender.close()
+        return self.done
+
+
 def deliver_due(
     store: Store,
     sender: Sender,
@@ -80,35 +150,7 @@ def deliver_due(
     limits: Limits | None = None,
 ) -> Sample[Delivery]:
     """Send every pending mail that is due; one failure never stops the others."""
-    limits = limits or Limits(envelope_from)
-    done: Sample[Delivery] = Sample()
-    start = clock()
-    sent: dict[str, int] | None = None
-    try:
-        # Losing one of these commits to a power cut means the mail is sent again, with the
-        # same Message-ID; never a lost fiche (see Store.relaxed_durability).
-        with store.relaxed_durability():
-            after = 0
-            while page := store.due_mail_page(start.isoformat(), after, PAGE):
-                after = page[-1]["id"]
-                if sent is None:
-                    sent = store.sent_counts((start - dt.timedelta(days=1)).isoformat())
-                for mail in page:
-                    held = _screen(store, mail["recipients"], limits, clock(), sent)
-                    if held:
-                        mail = _hold(store, mail, held, clock())
-                        if not mail["recipients"]:
-                            continue
-                    delivery = _deliver_one(store, sender, envelope_from, clock, mail)
-                    done.add(delivery)
-                    if delivery.unreachable:
-                        return done  # the others wait for the next round, not fail one by one
-                    if delivery.where is not None:
-                        for address in mail["recipients"]:
-                            sent[address] = sent.get(address, 0) + 1
-    finally:
-        sender.close()
-    return done
+    return Courier(store, sender, envelope_from, clock, limits).finish()
 
 
 def _hold(
