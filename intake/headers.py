@@ -51,7 +51,10 @@ def _headers(raw: bytes) -> dict[str, str]:
     """The first value of each header the pipeline needs. The `compat32` policy keeps values
     raw: the `default` policy's header registry parses every one, at several times the cost."""
     found: dict[str, str] = {}
-    for name, value in BytesHeaderParser(policy=compat32).parsebytes(raw).raw_items():
+    end = raw.find(b"\r\n\r\n")
+    end = raw.find(b"\n\n") if end < 0 else end
+    head = raw if end < 0 else raw[: end + 2]  # the body is not needed: never read it
+    for name, value in BytesHeaderParser(policy=compat32).parsebytes(head).raw_items():
         key = name.lower()
         if key in WANTED and key not in found:
             found[key] = _text(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import functools
 import secrets
 from email.utils import format_datetime, formataddr, getaddresses
 
@@ -50,11 +51,13 @@ def _fold(name: str, items: list[str], separator: str) -> str:
     return CRLF.join(lines)
 
 
-def _address(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _address(value: str) -> tuple[str, ...]:
+    """One configured address, ready for a header (cached: the same few hundred recur)."""
     value = _one_line(value)
     if value.isascii() and not any(c in value for c in '<>",;()'):
-        return [value] if value else []  # a bare address, the usual case
-    return [formataddr(pair, "utf-8") for pair in getaddresses([value]) if pair[1]]
+        return (value,) if value else ()  # a bare address, the usual case
+    return tuple(formataddr(pair, "utf-8") for pair in getaddresses([value]) if pair[1])
 
 
 def _addresses(name: str, values: list[str]) -> str:

@@ -15,12 +15,12 @@ class MailFactory:
     def __init__(self, renderer: Renderer, sender: str, clock: Callable[[], dt.datetime]) -> None:
         self.renderer = renderer
         self.sender = sender
-        self.sender_address = parseaddr(sender)[1]
+        self.sender_name, self.sender_address = parseaddr(sender)
         self.domain = self.sender_address.rpartition("@")[2] or "localhost"
         self.clock = clock
 
     def _reply_to(self, tag: str) -> str:
-        return formataddr((parseaddr(self.sender)[0], plus_address(self.sender_address, tag)))
+        return formataddr((self.sender_name, plus_address(self.sender_address, tag)))
 
     def make(
         self,
