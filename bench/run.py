@@ -20,6 +20,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -78,6 +79,22 @@ class Servers:
     dovecot: Dovecot
     smtp: Controller
     handler: CountingHandler
+
+    def cpu(self) -> float:
+        """CPU seconds of Dovecot's processes (its session): the live ones, plus what the
+        master has reaped of the others."""
+        master = self.dovecot.pid
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(fields[3]) == master:  # the session id, field 6 of stat(5)
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+                if stat.parent.name == str(master):
+                    total += int(fields[13]) + int(fields[14])  # cutime, cstime
+        return total / os.sysconf("SC_CLK_TCK")
 
     def reset(self) -> None:
         with self.handler.changed:
@@ -149,6 +166,11 @@ class Backlog:
     worker_s: float
     mails: int
     peak_rss_mb: float
+    #: CPU seconds during the worker's run: the worker with its parse process, the SMTP
+    #: server (this process, otherwise idle) and Dovecot.
+    worker_cpu: float = 0.0
+    smtp_cpu: float = 0.0
+    dovecot_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -163,16 +185,34 @@ def backlog(servers: Servers, n: int, work: Path, profile: Path | None = None) -
     assert fetched == n, (fetched, n)
     config = write_config(work / f"backlog-{n}", user, servers.smtp.port)
     servers.reset()
+    smtp_before, dovecot_before = _cpu(resource.getrusage(resource.RUSAGE_SELF)), servers.cpu()
     start = time.perf_counter()
     proc = worker(config, user, "--once", profile=profile / f"backlog-{n}.txt" if profile else None)
+    # wait4 reports the worker with its reaped children: the parse process is included.
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    smtp_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - smtp_before
+    dovecot_cpu = servers.cpu() - dovecot_before
     proc.returncode = os.waitstatus_to_exitcode(status)
     log = (config.parent / "worker.log").read_text(errors="replace")
     assert proc.returncode == 0, log[-3000:]
     acks = len(servers.handler.acks)
     assert acks == n, f"{acks} acknowledgements for {n} fiches\n{log[-3000:]}"
-    return Backlog(n, appended, n / fetch_s, elapsed, servers.handler.mails, usage.ru_maxrss / 1024)
+    return Backlog(
+        n,
+        appended,
+        n / fetch_s,
+        elapsed,
+        servers.handler.mails,
+        usage.ru_maxrss / 1024,
+        _cpu(usage),
+        smtp_cpu,
+        dovecot_cpu,
+    )
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -299,11 +339,26 @@ def report(
         "| **fiches/s end to end** | ratio to bare | peak RSS MB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    cpu_lines = [
+        "",
+        "CPU per fiche during the backlog (ms; the machine has 2 cores, so 2 ms of CPU per",
+        "millisecond of wall time at most):",
+        "",
+        "| N | worker (with its parse process) | SMTP server | Dovecot | all | wall |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
     for b in backlogs:
         lines.append(
             f"| {b.n:,} | {b.n / b.append_s:,.0f} | {b.bare_rate:,.0f} | {b.worker_s:.1f} | "
             f"{b.mails:,} | **{b.rate:,.0f}** | {b.rate / b.bare_rate:.0%} | {b.peak_rss_mb:.0f} |"
         )
+        per = 1000 / b.n
+        cpu_lines.append(
+            f"| {b.n:,} | {b.worker_cpu * per:.2f} | {b.smtp_cpu * per:.2f} | "
+            f"{b.dovecot_cpu * per:.2f} | {(b.worker_cpu + b.smtp_cpu + b.dovecot_cpu) * per:.2f} "
+            f"| {b.worker_s * per:.2f} |"
+        )
+    lines += cpu_lines
     per_fiche = backlogs[-1].mails / backlogs[-1].n if backlogs else 2
     lines += [
         "",

@@ -275,6 +275,12 @@ class Dovecot:
             )
         )
 
+    @property
+    def pid(self) -> int:
+        """The master process, leader of the session all of Dovecot's processes share."""
+        assert self._process is not None, "Dovecot is not running"
+        return self._process.pid
+
     def start(self) -> None:
         if self._process is not None:
             return
