@@ -62,9 +62,6 @@ class Pending:
     ) -> None:
         self.raws, self.context, self.future = raws, context, future
 
-    def ready(self) -> bool:
-        return self.future is None or self.future.done()
-
     def results(self) -> list[Result]:
         if self.future is not None:
             try:

@@ -167,14 +167,16 @@ class Batch:
 
 def _take(rt: Runtime, source: Source, messages: Iterator[SourceMessage], stop: Stop) -> Batch:
     """Up to BATCH messages, stored in one transaction, then handed to the parser."""
-    stored: list[Stored] = []
-    with rt.store.transaction():
-        while len(stored) < BATCH and not stop():
-            message = next(messages, None)
-            if message is None:
-                break
-            crash_point("after_fetch")
-            stored.append(store_message(rt, message, source.label))
+    taken: list[SourceMessage] = []
+    while len(taken) < BATCH and not stop():
+        message = next(messages, None)
+        if message is None:
+            break
+        crash_point("after_fetch")
+        taken.append(message)
+    # Durable with the batch's handling, before any message leaves the inbox (_finish).
+    with rt.store.relaxed_durability(), rt.store.transaction():
+        stored = [store_message(rt, message, source.label) for message in taken]
     known: dict[int, Result] = {}
     for n, item in enumerate(stored):
         if item.outcome is None and (big := too_big(item.info.size, rt.settings.max_message_mb)):
@@ -184,17 +186,19 @@ def _take(rt: Runtime, source: Source, messages: Iterator[SourceMessage], stop: 
     return Batch(stored, parsing, rt.classifier.start(raws, rt.parse_context), known)
 
 
-def _finish(rt: Runtime, source: Source, batch: Batch, meanwhile: Stop) -> list[Outcome]:
-    """Handle the parsed batch in one transaction, then move its messages out of the inbox.
-    While the parse process works, `meanwhile()` is called until it returns False."""
-    while not batch.pending.ready() and meanwhile():
-        pass
+def _finish(rt: Runtime, source: Source, batch: Batch) -> list[Outcome]:
+    """Handle the parsed batch, make it durable, then move its messages out of the inbox.
+
+    Each message is handled in its own short transaction, so that the delivery thread's
+    writes are never kept waiting long; one FULL commit then makes them all durable at once.
+    """
     results = dict(zip(batch.parsing, batch.pending.results(), strict=True)) | batch.known
     outcomes = []
-    with rt.store.transaction():
+    with rt.store.relaxed_durability():
         for n, stored in enumerate(batch.stored):
             known = stored.outcome
             outcomes.append(known if known else handle_message(rt, stored, results[n]))
+    rt.store.make_durable(rt.now_iso())
     for _ in outcomes:
         crash_point("after_commit")
     pairs = list(zip((s.message for s in batch.stored), outcomes, strict=True))
@@ -209,24 +213,25 @@ def process_source(
     rt: Runtime,
     source: Source,
     stop: Stop = lambda: False,
-    meanwhile: Stop = lambda: False,
+    on_durable: Callable[[], None] = lambda: None,
 ) -> Sample[Outcome]:
     """Every waiting message; each is moved out of the inbox only after its commit.
 
     Messages are taken `BATCH` at a time: stored (one commit), parsed (in the parse process
-    when there is one, while the batch before is handled), then handled in one transaction
-    (each message's own writes in a savepoint) and moved together once that is committed. A
-    crash before that commit leaves the batch in the inbox, to be read again; after it, each
-    message is a recognised duplicate and only moved. `stop()` (SIGTERM) is asked before each
-    message is taken: once true, the messages taken are finished and the rest wait. While a
-    batch is being parsed, `meanwhile()` does a step of other work (delivering a mail).
+    when there is one, while the batch before is handled), then handled (a commit each), made
+    durable together, and only then moved. A crash before the move leaves the batch in the
+    inbox, to be read again: each message already handled is a recognised duplicate and only
+    moved. `on_durable()` is called once a batch is durable (its mail may then be sent).
+    `stop()` (SIGTERM) is asked before each message is taken: once true, the messages taken
+    are finished and the rest wait.
     """
     outcomes: Sample[Outcome] = Sample()
     messages = iter(source.fetch())
     batch = _take(rt, source, messages, stop)
     while batch.stored:
         upcoming = _take(rt, source, messages, stop)
-        for outcome in _finish(rt, source, batch, meanwhile):
+        for outcome in _finish(rt, source, batch):
             outcomes.add(outcome)
+        on_durable()
         batch = upcoming
     return outcomes

@@ -41,8 +41,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
+        """Writes that commit together; nested, a savepoint. The outermost takes the write lock
+        first (BEGIN IMMEDIATE): a transaction that read before writing could otherwise be
+        refused at once, without waiting, if the delivery thread's connection wrote meanwhile."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            self.db.rollback()
+            raise
 
     def _table(self, name: str) -> Table:
         return self.db.table(name)
@@ -203,18 +219,36 @@ class Store:
         )
         return [_decode_mail(r) for r in rows]
 
-    def due_mail_page(self, now: str, after_id: int, limit: int) -> list[Row]:
-        """`due_mail` a page at a time (by id), so a long outbox is never all in memory."""
+    def due_mail_page(
+        self, now: str, after_id: int, limit: int, up_to: int | None = None
+    ) -> list[Row]:
+        """`due_mail` a page at a time (by id), so a long outbox is never all in memory;
+        with `up_to`, none above that id."""
         rows = self._select(
-            "select * from outbox where id > ? and (status = 'sending' or (status = 'pending' "
-            "and (next_attempt_at is null or next_attempt_at <= ?))) order by id limit ?",
-            [after_id, now, limit],
+            "select * from outbox where id > ? and id <= ? and (status = 'sending' or "
+            "(status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?))) "
+            "order by id limit ?",
+            [after_id, up_to if up_to is not None else 2**62, now, limit],
         )
         return [_decode_mail(r) for r in rows]
 
     def ticket_ref(self, ticket_id: int) -> str | None:
         row = self.db.execute("select ref from tickets where id = ?", [ticket_id]).fetchone()
         return str(row[0]) if row else None
+
+    def make_durable(self, at: str) -> None:
+        """One FULL commit: it syncs the write-ahead log, and with it every commit made under
+        `relaxed_durability` before it. Called before messages leave the inbox."""
+        with self.transaction():
+            self.db.execute(
+                "insert or replace into worker_state (key, value, updated_at) "
+                "values ('durable_at', ?, ?)",
+                [at, at],
+            )
+
+    def last_mail_id(self) -> int:
+        row = self.db.execute("select max(id) from outbox").fetchone()
+        return int(row[0] or 0)
 
     @contextmanager
     def relaxed_durability(self) -> Iterator[None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
 
@@ -20,8 +21,10 @@ from intake.rules_alert import report_refused
 from intake.runtime import Runtime
 from intake.sample import Sample
 from intake.sources.base import Source
+from intake.store import Store
 from intake.worker_state import record_poll, record_start, record_stop
-from outbox.deliver import Courier, Delivery, Limits
+from outbox.background import BackgroundCourier
+from outbox.deliver import Delivery, Limits
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
 
@@ -39,19 +42,31 @@ class RunReport:
 def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
     """Process every waiting message, send reminders that are due, deliver the outbox."""
     courier = courier_for(rt, sender)
-    outcomes = process_source(rt, source, meanwhile=courier.step)
+    try:
+        outcomes = process_source(rt, source, on_durable=release(rt, courier))
+    except BaseException:
+        courier.finish(everything=False)  # what was made durable still goes
+        raise
     return RunReport(outcomes, send_and_record(rt, courier, outcomes, error=None))
 
 
-def courier_for(rt: Runtime, sender: Sender) -> Courier:
-    """A delivery round, with the loop protections of the settings."""
+def courier_for(rt: Runtime, sender: Sender) -> BackgroundCourier:
+    """A delivery round in its own thread, with the loop protections of the settings."""
     settings = rt.settings
     limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
-    return Courier(rt.store, sender, settings.sender_address, rt.clock, limits)
+    path = rt.store.path
+    return BackgroundCourier(
+        lambda: Store(path), sender, settings.sender_address, rt.clock, limits
+    )
+
+
+def release(rt: Runtime, courier: BackgroundCourier) -> Callable[[], None]:
+    """After each durable batch: its mail may go."""
+    return lambda: courier.release(rt.store.last_mail_id())
 
 
 def send_and_record(
-    rt: Runtime, courier: Courier, outcomes: Sample[Outcome], *, error: str | None
+    rt: Runtime, courier: BackgroundCourier, outcomes: Sample[Outcome], *, error: str | None
 ) -> Sample[Delivery]:
     """What follows reading the mailbox, even when it failed: reminders due, mail already
     committed handed over, and the poll recorded for `intake status`."""
@@ -107,15 +122,18 @@ class Worker:
             report_refused(self.rt, refused)
         outcomes: Sample[Outcome] = Sample()
         error: str | None = None
-        # Mail is handed over while the parse process works, and the rest after reading.
+        # Mail is handed over while the next messages are read, and the rest after.
         courier = courier_for(self.rt, self.sender)
         try:
             outcomes = process_source(
-                self.rt, self.source, lambda: self.stopping, meanwhile=courier.step
+                self.rt, self.source, lambda: self.stopping, release(self.rt, courier)
             )
         except SourceError as exc:
             self.retry_in = self.mailbox.failed(exc)
             error = str(exc)
+        except BaseException:
+            courier.finish(everything=False)
+            raise
         else:
             self.mailbox.recovered()
             self.retry_in = 0.0

@@ -75,9 +75,9 @@ def backoff(attempts: int) -> dt.timedelta:
 class Courier:
     """One delivery round: due mails in id order, a page at a time, over one connection.
 
-    `step()` hands over the next due mail, so that delivery can fill the time the worker
-    would otherwise spend waiting (for the parse process); `finish()` sends the rest. Mail
-    queued during the round is picked up by it. One failure never stops the others; an
+    `step()` hands over the next due mail (see outbox/background.py, which runs the round
+    while the worker reads); `finish()` sends the rest. Mail queued during the round is picked
+    up by it, up to the id `up_to()` allows. One failure never stops the others; an
     unreachable server ends the round (the rest wait for the next one).
     """
 
@@ -88,10 +88,13 @@ class Courier:
         envelope_from: str,
         clock: Callable[[], dt.datetime],
         limits: Limits | None = None,
+        up_to: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.store, self.sender, self.clock = store, sender, clock
         self.envelope_from = envelope_from
         self.limits = limits or Limits(envelope_from)
+        #: The highest outbox id that may be sent now (None: any).
+        self.up_to = up_to
         self.done: Sample[Delivery] = Sample()
         self._page: list[dict[str, Any]] = []
         self._after = 0
@@ -100,7 +103,8 @@ class Courier:
 
     def _next(self) -> dict[str, Any] | None:
         if not self._page:
-            self._page = self.store.due_mail_page(self.clock().isoformat(), self._after, PAGE)
+            now = self.clock().isoformat()
+            self._page = self.store.due_mail_page(now, self._after, PAGE, self.up_to())
             if not self._page:
                 return None
             self._after = self._page[-1]["id"]

@@ -148,7 +148,7 @@ def test_dir_sender_writes_one_file_per_mail(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
-def queue_one(store: Store, recipients: list[str]) -> int:
+def queue_one(store: Store, recipients: list[str], n: int = 1) -> int:
     with store.transaction():
         return store.enqueue(
             {
@@ -157,7 +157,7 @@ def queue_one(store: Store, recipients: list[str]) -> int:
                 "template": "accuse-reception",
                 "recipients": recipients,
                 "subject": "s",
-                "message_id": "<m1@paris.fr>",
+                "message_id": f"<m{n}@paris.fr>",
                 "raw": mail(),
                 "created_at": NOW.isoformat(),
             }
@@ -198,3 +198,51 @@ def test_permanent_failure_is_recorded_not_retried(
     assert "550" in row["last_error"]
     later = NOW + dt.timedelta(days=1)
     assert deliver_due(store, sender, "signalements-3975@paris.fr", lambda: later) == []
+
+
+def test_the_delivery_thread_sends_only_what_was_released(
+    tmp_path: Path, smtp_server: RecordingSMTP
+) -> None:
+    from outbox.background import BackgroundCourier
+    from outbox.deliver import Limits
+
+    store = Store(tmp_path / "intake.db")
+    first = [queue_one(store, [f"agent{n}@paris.fr"], n) for n in range(3)]
+    later = queue_one(store, ["agent9@paris.fr"], 9)
+    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
+    courier = BackgroundCourier(
+        lambda: Store(tmp_path / "intake.db"),
+        sender,
+        "signalements-3975@paris.fr",
+        lambda: NOW,
+        Limits("signalements-3975@paris.fr"),
+    )
+    courier.release(first[-1])
+    assert len(smtp_server.wait_for(3)) == 3
+    done = courier.finish(everything=False)  # the mail past the release stays queued
+    assert sorted(d.mail_id for d in done) == first
+    statuses = {r["id"]: r["status"] for r in store.db.table("outbox").rows}
+    assert statuses == {**{i: "sent" for i in first}, later: "pending"}
+    assert [rcpts for _, rcpts, _ in smtp_server.messages] == [
+        [f"agent{n}@paris.fr"] for n in range(3)
+    ]
+
+
+def test_the_delivery_thread_sends_everything_when_the_round_ends(
+    tmp_path: Path, smtp_server: RecordingSMTP
+) -> None:
+    from outbox.background import BackgroundCourier
+    from outbox.deliver import Limits
+
+    store = Store(tmp_path / "intake.db")
+    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
+    courier = BackgroundCourier(
+        lambda: Store(tmp_path / "intake.db"),
+        sender,
+        "signalements-3975@paris.fr",
+        lambda: NOW,
+        Limits("signalements-3975@paris.fr"),
+    )
+    ids = [queue_one(store, ["agent@paris.fr"], n) for n in range(2)]  # queued while it waits
+    assert [d.mail_id for d in courier.finish()] == ids
+    assert store.count("outbox", "status = 'sent'") == 2
