@@ -146,17 +146,6 @@ class Courier:
         return self.done
 
 
-def deliver_due(
-    store: Store,
-    sender: Sender,
-    envelope_from: str,
-    clock: Callable[[], dt.datetime],
-    limits: Limits | None = None,
-) -> Sample[Delivery]:
-    """Send every pending mail that is due; one failure never stops the others."""
-    return Courier(store, sender, envelope_from, clock, limits).finish()
-
-
 def _hold(
     store: Store, mail: dict[str, Any], held: dict[str, str], now: dt.datetime
 ) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from intake.config import load_settings
 from intake.pipeline import process_message
 from intake.runtime import build_runtime
 from intake.sources.base import SourceMessage
-from outbox.deliver import deliver_due
+from outbox.deliver import Courier
 from outbox.senders import DirSender
 
 LINES = [
@@ -136,9 +136,9 @@ def test_every_queued_mail_can_be_sent_and_no_header_was_injected(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
 ) -> None:
-    deliveries = deliver_due(
+    deliveries = Courier(
         runtime.store, DirSender(tmp_path), "signalements-3975@paris.fr", runtime.clock
-    )
+    ).finish()
     assert all(d.error is None for d in deliveries)
     for mail in tmp_path.glob("*.eml"):
         head = mail.read_bytes().split(b"\r\n\r\n", 1)[0]

@@ -13,7 +13,7 @@ from servers import RecordingSMTP
 from intake.errors import SendError
 from intake.store import Store
 from outbox.compose import LOOP_HEADER, compose
-from outbox.deliver import deliver_due
+from outbox.deliver import Courier
 from outbox.senders import DirSender, SmtpSender, open_sender
 
 NOW = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)
@@ -172,14 +172,14 @@ def test_temporary_failure_is_retried_later_then_sent(
     sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
     smtp_server.defer(1)
     clock = {"now": NOW}
-    first = deliver_due(store, sender, "signalements-3975@paris.fr", lambda: clock["now"])
+    first = Courier(store, sender, "signalements-3975@paris.fr", lambda: clock["now"]).finish()
     assert first[0].error and "451" in first[0].error
     row = store.db.table("outbox").get(mail_id)
     assert (row["status"], row["attempts"]) == ("pending", 1)
     # Not due yet: nothing is tried again before the backoff.
-    assert deliver_due(store, sender, "x@paris.fr", lambda: clock["now"]) == []
+    assert Courier(store, sender, "x@paris.fr", lambda: clock["now"]).finish() == []
     clock["now"] = NOW + dt.timedelta(minutes=5)
-    second = deliver_due(store, sender, "signalements-3975@paris.fr", lambda: clock["now"])
+    second = Courier(store, sender, "signalements-3975@paris.fr", lambda: clock["now"]).finish()
     assert second[0].error is None
     assert store.db.table("outbox").get(mail_id)["status"] == "sent"
     assert len(smtp_server.wait_for(1)) == 1
@@ -192,12 +192,12 @@ def test_permanent_failure_is_recorded_not_retried(
     smtp_server.refuse("parti@paris.fr")
     mail_id = queue_one(store, ["parti@paris.fr"])
     sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
-    deliver_due(store, sender, "signalements-3975@paris.fr", lambda: NOW)
+    Courier(store, sender, "signalements-3975@paris.fr", lambda: NOW).finish()
     row = store.db.table("outbox").get(mail_id)
     assert row["status"] == "failed"
     assert "550" in row["last_error"]
     later = NOW + dt.timedelta(days=1)
-    assert deliver_due(store, sender, "signalements-3975@paris.fr", lambda: later) == []
+    assert Courier(store, sender, "signalements-3975@paris.fr", lambda: later).finish() == []
 
 
 def test_the_delivery_thread_sends_only_what_was_released(
