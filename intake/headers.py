@@ -61,10 +61,16 @@ def _headers(raw: bytes) -> dict[str, str]:
     return found
 
 
+def _answerable(address: str) -> bool:
+    """An address we can write to: our mail goes out without SMTPUTF8, so ASCII only."""
+    return "@" in address and address.isascii() and address.isprintable()
+
+
 def read_info(raw: bytes) -> MessageInfo:
     headers = _headers(raw)
     sender = parseaddr(headers.get("from", ""))[1].lower()
-    reply_to = [a for _, a in getaddresses([headers.get("reply-to", "")]) if "@" in a]
+    sender = sender if _answerable(sender) else ""
+    reply_to = [a for _, a in getaddresses([headers.get("reply-to", "")]) if _answerable(a)]
     return MessageInfo(
         message_id=headers.get("message-id", ""),
         sha256=hashlib.sha256(raw).hexdigest(),

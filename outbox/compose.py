@@ -166,9 +166,10 @@ def compose(
         f"Date: {format_datetime(now)}",
         f"Message-ID: {_one_line(message_id)}",
     ]
-    if in_reply_to:
+    # A message-id is ASCII (RFC 5322); a broken one from a sender's client is not repeated.
+    if in_reply_to and _one_line(in_reply_to).isascii():
         headers.append(f"In-Reply-To: {_one_line(in_reply_to)}")
-    chain = [_one_line(r) for r in (references or []) if r]
+    chain = [_one_line(r) for r in (references or []) if r and _one_line(r).isascii()]
     if chain:
         headers.append(_fold("References", chain, ""))
     headers += [

@@ -47,3 +47,8 @@ def test_raw_eight_bit_and_broken_headers_never_stop_the_message() -> None:
 def test_a_message_without_headers_still_has_facts() -> None:
     info = read_info(b"juste du texte\r\n")
     assert (info.sender, info.subject, info.message_id) == ("", "", "")
+
+
+def test_an_address_we_cannot_write_to_is_no_sender() -> None:
+    info = read_info(b"From: \xc2\x80\r\nReply-To: jos\xc3\xa9@exemple.fr\r\n\r\nx\r\n")
+    assert (info.sender, info.reply_to) == ("", "")

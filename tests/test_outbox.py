@@ -246,3 +246,19 @@ def test_the_delivery_thread_sends_everything_when_the_round_ends(
     ids = [queue_one(store, ["agent@paris.fr"], n) for n in range(2)]  # queued while it waits
     assert [d.mail_id for d in courier.finish()] == ids
     assert store.count("outbox", "status = 'sent'") == 2
+
+
+def test_a_broken_message_id_from_the_sender_is_not_repeated() -> None:
+    raw = compose(
+        sender="signalements-3975@paris.fr",
+        recipients=["agent@paris.fr"],
+        subject="Fiche incomplète",
+        body="Bonjour",
+        message_id="<invalid.x@paris.fr>",
+        ref=None,
+        now=NOW,
+        in_reply_to="\x80",
+        references=["\x80", "<bon@paris.fr>"],
+    )
+    msg = message_from_bytes(raw, policy=default)
+    assert msg["In-Reply-To"] is None and msg["References"] == "<bon@paris.fr>"
