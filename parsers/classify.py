@@ -10,7 +10,7 @@ from parsers.context import ParseContext
 from parsers.fields import collect, looks_like_fiche, score
 from parsers.form import FormDefinition
 from parsers.forward import split_forwards
-from parsers.html import html_to_text, table_rows
+from parsers.html import html_to_text, parse_html, table_rows
 from parsers.loops import detect_loop
 from parsers.mime import Mail, header, read_mail
 from parsers.model import (
@@ -76,13 +76,14 @@ def _text_candidate(text: str, form: FormDefinition) -> Candidate | None:
 def _body_candidates(mail: Mail, form: FormDefinition) -> list[Candidate]:
     found = [c for c in (_text_candidate(t, form) for t in mail.plain) if c]
     for html in mail.html:
-        rows = table_rows(html)
+        tree = parse_html(html)  # parsed once for the three readings below
+        rows = table_rows(tree)
         records = header_records(rows, form)
-        _, name, addr = _best_segment(html_to_text(html), form)
+        _, name, addr = _best_segment(html_to_text(tree), form)
         if len(records) > 1:
             found.append(Candidate("html", records, name, addr))
             continue
-        text = html_to_text(html, drop_tables=True)
+        text = html_to_text(tree, drop_tables=True)
         pairs = row_pairs(rows, form) + _best_segment(text, form)[0]
         if looks_like_fiche(pairs):
             found.append(Candidate("html", [Record(pairs)], name, addr))

@@ -1,80 +1,215 @@
-"""HTML bodies: label/value table rows, header-row tables, and the text between them."""
+"""HTML bodies: label/value table rows, header-row tables, and the text between them.
+
+One parse (lxml, libxml2) gives an `HtmlTree` that `table_rows` and `html_to_text` share.
+"""
 
 from __future__ import annotations
 
 import re
-import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.etree import _Element as Element
 
 from parsers.fold import clean_spaces
 
-_BLOCKS = (
+_BLOCKS = frozenset({
     "p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
     "ul", "ol", "dl", "dt", "dd", "section", "article", "header", "footer", "hr",
+})
+_HIDDEN = frozenset({"script", "style", "head", "title"})
+# What these hold is not shown as text: code, ruby annotations, inert templates.
+_NOT_TEXT = frozenset({"script", "style", "rt", "rp", "template"})
+_KEEP_SPACES = frozenset({"pre", "textarea"})
+_QUOTE_CLASSES = frozenset({"gmail_quote", "moz-cite-prefix"})
+_ASCII_SPACES = " \n\t\f\r"
+_LINE_SPACES = re.compile(r"[ \u00a0\u202f]+")
+_CRS_LF = re.compile(r"\r+\n")
+_HEAD_TAG = re.compile(r"<head[\s/>]", re.IGNORECASE)
+
+# Bytes in a set encoding: lxml refuses a str with an XML encoding declaration, and a
+# <meta charset> must not decode again a text that is decoded already. huge_tree raises
+# libxml2's nesting limit from 256 to 2048 levels: long reply chains nest deep.
+_PARSER = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+
+# Outlook (web, mobile) and Zimbra mark where the quoted message starts: all after it goes
+_MARKS = etree.XPath(
+    "//*[@id='appendonsend' or @id='divRplyFwdMsg'"
+    " or @id='mail-editor-reference-message-container'] | //hr[@id='zwchr']"
 )
+_FROM_CUT = etree.XPath("descendant-or-self::table | following::table")
 
 
-def _soup(html: str) -> BeautifulSoup:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return BeautifulSoup(html, "html.parser")
+@dataclass(frozen=True)
+class HtmlTree:
+    """One parsed HTML body, to share between `table_rows` and `html_to_text`."""
+
+    # libxml2 starts a new top-level <html> for anything after </html>.
+    roots: tuple[Element, ...]
+    # Tags left out of the text. A <head> written in the source goes with all it holds. Without
+    # one, libxml2 still implies a <head> for a leading <style>, <meta> or <title>, and puts in
+    # it the tags it does not know that follow, <section> or <o:p>: those are text.
+    hidden: frozenset[str] = _HIDDEN
 
 
-def cell_text(cell: Tag) -> str:
-    for br in cell.find_all("br"):
-        br.replace_with("\n")
-    text = cell.get_text(" ")
-    return " ".join(clean_spaces(line) for line in text.split("\n") if line.strip())
+def parse_html(html: str | HtmlTree) -> HtmlTree:
+    if isinstance(html, HtmlTree):
+        return html
+    # libxml2 makes every CR a line break: "\r\r\n" (CRLF converted twice) must stay one.
+    # Lone surrogates are invalid UTF-8, which libxml2 turns into U+FFFD.
+    data = _CRS_LF.sub("\n", html).encode("utf-8", "surrogatepass")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.LxmlError:
+        root = None
+    if root is None:  # empty, or nothing but comments
+        return HtmlTree(())
+    hidden = _HIDDEN if _HEAD_TAG.search(html) else _HIDDEN - {"head"}
+    return HtmlTree((root, *root.itersiblings()), hidden)
 
 
-def table_rows(html: str) -> list[list[str]]:
+def _strings(cell: Element) -> list[str]:
+    """The strings in `cell`, in document order, without comments nor `_NOT_TEXT` tags."""
+    out = [cell.text] if cell.text else []
+    # Open elements, each with the iterator over its children.
+    stack = [(cell, iter(cell))]
+    while stack:
+        el, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and el.tail:
+                out.append(el.tail)
+        elif isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            if child.text:
+                out.append(child.text)
+            stack.append((child, iter(child)))
+        elif child.tail:
+            out.append(child.tail)
+    return out
+
+
+def cell_text(cell: Element) -> str:
+    # A space between strings keeps words of separate tags apart: "<div>Nom</div><div>Prénom".
+    return clean_spaces(" ".join(_strings(cell)))
+
+
+def table_rows(html: str | HtmlTree) -> list[list[str]]:
     """Every row of every innermost table, as a list of cell texts."""
-    soup = _soup(html)
     rows: list[list[str]] = []
-    for table in soup.find_all("table"):
-        if isinstance(table, Tag) and table.find("table") is None:
-            for tr in table.find_all("tr"):
-                if isinstance(tr, Tag):
-                    cells = [cell_text(c) for c in tr.find_all(["td", "th"]) if isinstance(c, Tag)]
-                    if any(cells):
-                        rows.append(cells)
+    for root in parse_html(html).roots:
+        for table in root.iter("table"):
+            if next(table.iterdescendants("table"), None) is not None:
+                continue
+            if any(a.tag in _NOT_TEXT for a in table.iterancestors()):
+                continue  # no text in it
+            for tr in table.iter("tr"):
+                cells = [cell_text(c) for c in tr.iter("td", "th")]
+                if any(cells):
+                    rows.append(cells)
     return rows
 
 
-def html_to_text(html: str, *, drop_tables: bool = False, drop_quotes: bool = False) -> str:
+def _quoted(el: Element) -> bool:
+    classes = el.get("class")
+    return el.tag == "blockquote" or (
+        classes is not None and not _QUOTE_CLASSES.isdisjoint(classes.split())
+    )
+
+
+def _first_mark(tree: HtmlTree) -> Element | None:
+    """The first quote marker outside hidden tags and blockquotes, which go first."""
+    gone = tree.hidden | {"blockquote"}
+    for mark in _MARKS(tree.roots[0]) if tree.roots else ():
+        if not any(a.tag in gone for a in (mark, *mark.iterancestors())):
+            return mark
+    return None
+
+
+def _dropped_tables(tree: HtmlTree, drop_quotes: bool, cut: Element | None) -> set[Element]:
+    """Tables with no table inside once hidden tags, quotes and all after `cut` are gone."""
+    gone = set(_FROM_CUT(cut)) if cut is not None else set()
+    kept = {
+        t for root in tree.roots for t in root.iter("table")
+        if t not in gone and not any(
+            a.tag in tree.hidden or (drop_quotes and _quoted(a)) for a in (t, *t.iterancestors())
+        )
+    }
+    return {t for t in kept if not any(d in kept for d in t.iterdescendants("table"))}
+
+
+def _pieces(tree: HtmlTree, drop_tables: bool, drop_quotes: bool) -> list[str]:
+    """The strings of `tree` with a newline around blocks and for `<br>`, a tab after cells."""
+    out: list[str] = []
+    cut = _first_mark(tree) if drop_quotes else None
+    cut_path = {cut, *cut.iterancestors()} if cut is not None else set()
+    tables = _dropped_tables(tree, drop_quotes, cut) if drop_tables else set()
+    hidden = tree.hidden
+    keep_spaces = not_text = 0
+
+    def add(s: str) -> None:
+        # White space alone between two tags is one newline or space: indentation of the
+        # source adds no blank line.
+        if keep_spaces or s.strip(_ASCII_SPACES):
+            out.append(s)
+        else:
+            out.append("\n" if "\n" in s else " ")
+
+    for n, root in enumerate(tree.roots):
+        if n:  # after </html>: libxml2 drops the line break that was there
+            out.append("\n")
+        # Open elements, each with the iterator over its siblings to go on with once it closes.
+        stack: list[tuple[Element, Iterator[Element]]] = []
+        siblings: Iterator[Element] = iter((root,))
+        while True:
+            node = next(siblings, None)
+            if node is None:  # the innermost open element closes
+                if not stack:
+                    break
+                node, siblings = stack.pop()
+                tag = node.tag
+                if tag == "td" or tag == "th":
+                    out.append("\t")
+                if tag in _BLOCKS:
+                    out.append("\n")
+                keep_spaces -= tag in _KEEP_SPACES
+                not_text -= tag in _NOT_TEXT
+            elif isinstance(node.tag, str):  # not a comment
+                tag = node.tag
+                removed = (
+                    tag in hidden or (drop_tables and node in tables)
+                    or (drop_quotes and _quoted(node))
+                )
+                if drop_quotes and node in cut_path and (removed or node is cut):
+                    return out  # the quoted message starts here: nothing after it is kept
+                if removed:
+                    pass
+                elif tag == "br":
+                    out.append("\n")
+                else:
+                    if tag in _BLOCKS:
+                        out.append("\n")
+                    keep_spaces += tag in _KEEP_SPACES
+                    not_text += tag in _NOT_TEXT
+                    text = node.text
+                    if text and not not_text:
+                        add(text)
+                    stack.append((node, siblings))
+                    siblings = iter(node)
+                    continue
+            tail = node.tail
+            if tail and not not_text:
+                add(tail)
+    return out
+
+
+def html_to_text(
+    html: str | HtmlTree, *, drop_tables: bool = False, drop_quotes: bool = False
+) -> str:
     """Readable text with one line per paragraph, `<br>` or table row."""
-    soup = _soup(html)
-    for tag in soup(["script", "style", "head", "title"]):
-        tag.decompose()
-    if drop_quotes:
-        for tag in soup.find_all("blockquote"):
-            tag.decompose()
-        # Outlook (web, mobile) and Zimbra mark where the quoted message starts: all after it goes
-        for mark in soup.select(
-            "#appendonsend, #divRplyFwdMsg, #mail-editor-reference-message-container, hr#zwchr"
-        ):
-            node: Tag | None = mark
-            while node is not None and node is not soup:
-                for sibling in list(node.next_siblings):
-                    sibling.extract()
-                node = node.parent
-            mark.decompose()
-        for tag in soup.select(".gmail_quote, .moz-cite-prefix"):
-            tag.decompose()
-    if drop_tables:
-        for table in soup.find_all("table"):
-            if isinstance(table, Tag) and table.find("table") is None:
-                table.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for cell in soup.find_all(["td", "th"]):
-        cell.insert_after("\t")
-    for block in soup.find_all(_BLOCKS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    text = soup.get_text("")
-    lines = [re.sub(r"[ \u00a0\u202f]+", " ", line).strip(" ") for line in text.split("\n")]
+    text = "".join(_pieces(parse_html(html), drop_tables, drop_quotes))
+    lines = [_LINE_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if not line.strip() and out and not out[-1].strip():
