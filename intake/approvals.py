@@ -141,7 +141,7 @@ def run_deadlines(rt: Runtime) -> int:
     now = rt.clock()
     queued = 0
     with rt.store.transaction():
-        for approval in rt.store.open_approvals():
+        for approval in rt.store.overdue_approvals(now.isoformat()):
             ticket = rt.store.ticket(approval["ticket_id"])
             if (
                 ticket["status"] != "pending_approval"

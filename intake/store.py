@@ -169,8 +169,21 @@ class Store:
             where, args = where + " and round = ?", [ticket_id, round_]
         return list(self._table("approvals").rows_where(where, args, order_by="id"))
 
-    def open_approvals(self) -> list[Row]:
-        return list(self._table("approvals").rows_where("status = 'open'", order_by="id"))
+    def overdue_approvals(self, now: str, page: int = 500) -> Iterator[Row]:
+        """Open rounds of tickets still waiting that have waited at least their ticket's
+        reminder or escalation delay (the caller decides which applies), a page at a time:
+        after a backlog thousands wait, and each poll must neither load nor scan them all."""
+        after = 0
+        while rows := self._select(
+            "select a.* from approvals a join tickets t on t.id = a.ticket_id "
+            "where a.status = 'open' and a.id > ? and t.status = 'pending_approval' "
+            "and a.round = t.approval_round and (julianday(a.requested_at) is null "
+            "or julianday(a.requested_at) <= julianday(?) - min(coalesce(t.reminder_hours, "
+            "48), coalesce(t.escalate_hours, 96)) / 24.0) order by a.id limit ?",
+            [after, now, page],
+        ):
+            yield from rows
+            after = rows[-1]["id"]
 
     def update_approval(self, approval_id: int, **fields: Any) -> None:
         self._update("approvals", approval_id, fields)
