@@ -5,7 +5,7 @@ Starts a private Dovecot (sdbox mailboxes) and an aiosmtpd server, as the tests 
 - backlog: N generated fiches APPENDed, then `intake run --once` as a subprocess until it exits
   (every acknowledgement handed to the SMTP server); beside it the bare imap-tools
   `fetch(bulk=500, mark_seen=False)` with parsing, on the same mailbox just before;
-- memory: the worker's peak RSS for each N (wait4 of the subprocess);
+- memory: the peak RSS of the worker and of its parse process for each N (VmHWM in /proc);
 - the SMTP server's ceiling: mails/s it accepts from bare smtplib (bench/smtp.py);
 - latency: `intake run` idle on IDLE, then with polling every second (IDLE off), fiches APPENDed
   one at a time: time from the APPEND to the acknowledgement at the SMTP server;
@@ -166,6 +166,8 @@ class Backlog:
     worker_s: float
     mails: int
     peak_rss_mb: float
+    #: The largest of the worker's child processes (its parse process).
+    child_rss_mb: float
     #: CPU seconds during the worker's run: the worker with its parse process, the SMTP
     #: server (this process, otherwise idle) and Dovecot.
     worker_cpu: float = 0.0
@@ -188,8 +190,10 @@ def backlog(servers: Servers, n: int, work: Path, profile: Path | None = None) -
     smtp_before, dovecot_before = _cpu(resource.getrusage(resource.RUSAGE_SELF)), servers.cpu()
     start = time.perf_counter()
     proc = worker(config, user, "--once", profile=profile / f"backlog-{n}.txt" if profile else None)
-    # wait4 reports the worker with its reaped children: the parse process is included.
+    peaks = PeakRss(proc.pid)
+    # wait4 reports the worker's CPU with its reaped children: the parse process is included.
     _, status, usage = os.wait4(proc.pid, 0)
+    peaks.stop()
     elapsed = time.perf_counter() - start
     smtp_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - smtp_before
     dovecot_cpu = servers.cpu() - dovecot_before
@@ -204,11 +208,51 @@ def backlog(servers: Servers, n: int, work: Path, profile: Path | None = None) -
         n / fetch_s,
         elapsed,
         servers.handler.mails,
-        usage.ru_maxrss / 1024,
+        peaks.worker,
+        peaks.children,
         _cpu(usage),
         smtp_cpu,
         dovecot_cpu,
     )
+
+
+class PeakRss:
+    """Peak RSS (VmHWM) of a process and of its children, read from /proc while it runs.
+
+    Not wait4's ru_maxrss: Linux counts in it the memory of the process that spawned the
+    worker, as it was just before the exec (this benchmark's, which grows with N)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.worker = 0.0
+        self.children = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.1):
+            self.worker = max(self.worker, _hwm(self.pid))
+            try:
+                kids = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            except OSError:
+                kids = []
+            for kid in kids:
+                self.children = max(self.children, _hwm(int(kid)))
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def _hwm(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # ended meanwhile
+    return 0.0
 
 
 def _cpu(usage: resource.struct_rusage) -> float:
@@ -336,8 +380,8 @@ def report(
         "before the worker.",
         "",
         "| N | APPEND msg/s | bare fetch+parse msg/s | worker s | mails sent "
-        "| **fiches/s end to end** | ratio to bare | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| **fiches/s end to end** | ratio to bare | peak RSS MB | parse process peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     cpu_lines = [
         "",
@@ -350,7 +394,8 @@ def report(
     for b in backlogs:
         lines.append(
             f"| {b.n:,} | {b.n / b.append_s:,.0f} | {b.bare_rate:,.0f} | {b.worker_s:.1f} | "
-            f"{b.mails:,} | **{b.rate:,.0f}** | {b.rate / b.bare_rate:.0%} | {b.peak_rss_mb:.0f} |"
+            f"{b.mails:,} | **{b.rate:,.0f}** | {b.rate / b.bare_rate:.0%} | {b.peak_rss_mb:.0f} | "
+            f"{b.child_rss_mb:.0f} |"
         )
         per = 1000 / b.n
         cpu_lines.append(
