@@ -69,15 +69,14 @@ class BackgroundCourier:
             return
         courier = Courier(store, *self._args, up_to=lambda: self._up_to)
         try:
-            while True:
-                self._wake.clear()
-                closing = self._closing  # read before the drain: it then sees every release
+            self._wake.clear()
+            while not self._closing:
                 while courier.step():
                     pass
-                if closing:
-                    break
                 self._wake.wait()
-            self._done = courier.done
+                self._wake.clear()
+            # finish() set `_up_to` before `_closing`: this last round sees every release.
+            self._done = courier.finish()
         except BaseException as exc:  # noqa: BLE001 - given to the worker by finish()
             self._error = exc
         finally:

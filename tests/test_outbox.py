@@ -12,8 +12,9 @@ from servers import RecordingSMTP
 
 from intake.errors import SendError
 from intake.store import Store
+from outbox.background import BackgroundCourier
 from outbox.compose import LOOP_HEADER, compose
-from outbox.deliver import Courier
+from outbox.deliver import Courier, Limits
 from outbox.senders import DirSender, SmtpSender, open_sender
 
 NOW = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)
@@ -200,23 +201,23 @@ def test_permanent_failure_is_recorded_not_retried(
     assert Courier(store, sender, "signalements-3975@paris.fr", lambda: later).finish() == []
 
 
-def test_the_delivery_thread_sends_only_what_was_released(
-    tmp_path: Path, smtp_server: RecordingSMTP
-) -> None:
-    from outbox.background import BackgroundCourier
-    from outbox.deliver import Limits
-
-    store = Store(tmp_path / "intake.db")
-    first = [queue_one(store, [f"agent{n}@paris.fr"], n) for n in range(3)]
-    later = queue_one(store, ["agent9@paris.fr"], 9)
-    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
-    courier = BackgroundCourier(
-        lambda: Store(tmp_path / "intake.db"),
-        sender,
+def delivery_thread(database: Path, smtp_server: RecordingSMTP) -> BackgroundCourier:
+    return BackgroundCourier(
+        lambda: Store(database),
+        SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False),
         "signalements-3975@paris.fr",
         lambda: NOW,
         Limits("signalements-3975@paris.fr"),
     )
+
+
+def test_the_delivery_thread_sends_only_what_was_released(
+    tmp_path: Path, smtp_server: RecordingSMTP
+) -> None:
+    store = Store(tmp_path / "intake.db")
+    first = [queue_one(store, [f"agent{n}@paris.fr"], n) for n in range(3)]
+    later = queue_one(store, ["agent9@paris.fr"], 9)
+    courier = delivery_thread(tmp_path / "intake.db", smtp_server)
     courier.release(first[-1])
     assert len(smtp_server.wait_for(3)) == 3
     done = courier.finish(everything=False)  # the mail past the release stays queued
@@ -231,18 +232,8 @@ def test_the_delivery_thread_sends_only_what_was_released(
 def test_the_delivery_thread_sends_everything_when_the_round_ends(
     tmp_path: Path, smtp_server: RecordingSMTP
 ) -> None:
-    from outbox.background import BackgroundCourier
-    from outbox.deliver import Limits
-
     store = Store(tmp_path / "intake.db")
-    sender = SmtpSender(smtp_server.host, smtp_server.port, user=None, tls=False)
-    courier = BackgroundCourier(
-        lambda: Store(tmp_path / "intake.db"),
-        sender,
-        "signalements-3975@paris.fr",
-        lambda: NOW,
-        Limits("signalements-3975@paris.fr"),
-    )
+    courier = delivery_thread(tmp_path / "intake.db", smtp_server)
     ids = [queue_one(store, ["agent@paris.fr"], n) for n in range(2)]  # queued while it waits
     assert [d.mail_id for d in courier.finish()] == ids
     assert store.count("outbox", "status = 'sent'") == 2
