@@ -6,9 +6,12 @@ A message attached to the mail (a forward "en pièce jointe", message/rfc822 or 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import email
 import email.utils
+import quopri
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
@@ -132,6 +135,16 @@ def _payload(part: Message) -> bytes:
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
 
+def _decoded(parsed: Message, encoding: str) -> bytes:
+    """The bytes of a message/rfc822 part sent in base64 or quoted-printable (RFC 2046 says
+    it must not be, some mailers do), which the parser took for a message of no headers."""
+    text = parsed.as_string().encode("ascii", "replace")
+    try:
+        return base64.b64decode(text) if encoding == "base64" else quopri.decodestring(text)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 def _filename(part: Message) -> str:
     try:
         name = part.get_filename()
@@ -153,9 +166,14 @@ def _collect(part: Message, mail: Mail, depth: int, nesting: int) -> None:
         if nesting >= MAX_DEPTH:
             return
         inner = part.get_payload()
+        encoded = (part.get("Content-Transfer-Encoding") or "").strip().lower()
         if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-            forwarded = read_message(inner[0], nesting + 1)
-        else:  # an .eml sent as a file, or a message/rfc822 part in base64
+            if encoded in ("base64", "quoted-printable"):
+                # Parsed as if it were plain: its encoded text is the body of that "message".
+                forwarded = read_message(_message(_decoded(inner[0], encoded)), nesting + 1)
+            else:
+                forwarded = read_message(inner[0], nesting + 1)
+        else:  # an .eml sent as a file
             forwarded = read_message(_message(_payload(part)), nesting + 1)
         forwarded.filename = filename
         mail.inner.append(forwarded)

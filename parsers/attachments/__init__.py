@@ -124,7 +124,11 @@ def _kind(att: Attachment, limit: int) -> Kind | None:
         from parsers.attachments.ole import ole_source  # olefile: only for OLE files
 
         source = ole_source(data)
-        return next(((s, m, z) for s, _, _, m, z in _KINDS if s == source), None)
+        if source is None:
+            if _by_name(att) is not None:  # named as one of ours, yet none of its streams
+                raise ValueError("an OLE file without the streams of its format")
+            return None  # PowerPoint, Publisher…: not a format of fiches
+        return next((s, m, z) for s, _, _, m, z in _KINDS if s == source)
     if data[:16].lstrip().startswith(b"{\\rtf"):
         return "rtf", "rtf", False
     return _by_name(att)
