@@ -1,7 +1,9 @@
 """Parse throughput per format, on one core: `python -m bench.parse [--iterations N]`.
 
 Each format gets realistic fiches (the golden files' builders, with values varied per fiche so
-nothing is cached), and `classify` runs on the raw email bytes, as the worker calls it.
+nothing is cached), and `classify` runs on the raw email bytes, as the worker calls it. The
+.doc, .xls and .rtf fiches are the files LibreOffice wrote in tests/files/ (no Python library
+writes those formats), the same file in every email.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "emails")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "emails"), str(ROOT / "tests")]
 
 import make_attachments as make  # noqa: E402 - the golden files' builders
+from msgfile import msg_bytes  # noqa: E402 - the tests' Outlook .msg writer
 
 from parsers import classify  # noqa: E402
 from parsers.context import ParseContext  # noqa: E402
@@ -58,10 +61,32 @@ def attached(ext: str, build: Callable[[list[tuple[str, str]]], bytes]) -> Calla
     return lambda n: make.email(f"bench-{n}", make.ATTACHED, [(f"fiche.{ext}", build(rows(n)))])
 
 
+def text_fiche(n: int) -> str:
+    return "Bonjour,\n\n" + "\n".join(f"{k} : {v}" for k, v in rows(n)) + "\n"
+
+
+def file_mail(n: int, filename: str, data: bytes) -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "Agent <agent@paris.fr>", f"Fiche n° {n}"
+    msg["Date"] = "Fri, 13 Mar 2026 09:12:00 +0100"  # after the office files' call date
+    msg.set_content(make.ATTACHED)
+    msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)
+    return msg.as_bytes()
+
+
+def office_file(name: str) -> Callable[[int], bytes]:
+    data = (ROOT / "tests" / "files" / name).read_bytes()
+    return lambda n: file_mail(n, name, data)
+
+
+def outlook(n: int) -> bytes:
+    data = msg_bytes(subject="Fiche", sender_name="Agent", sender_email="agent@paris.fr",
+                     body=text_fiche(n))
+    return file_mail(n, "fiche.msg", data)
+
+
 FORMATS: dict[str, Callable[[int], bytes]] = {
-    "text": lambda n: make.email(
-        f"bench-{n}", "Bonjour,\n\n" + "\n".join(f"{k} : {v}" for k, v in rows(n)) + "\n", []
-    ),
+    "text": lambda n: make.email(f"bench-{n}", text_fiche(n), []),
     "html": html_mail,
     "docx": attached("docx", make.docx_table),
     "xlsx": attached("xlsx", lambda r: make.xlsx_bytes([list(x) for x in r])),
@@ -69,6 +94,11 @@ FORMATS: dict[str, Callable[[int], bytes]] = {
     "odt": attached("odt", lambda r: make.odt_bytes([list(x) for x in r], [])),
     "pdf": attached("pdf", lambda r: make.pdf_text([f"{k} : {v}" for k, v in r])),
     "csv": attached("csv", lambda r: make.csv_bytes([list(x) for x in r])),
+    "doc": office_file("fiche-table.doc"),
+    "xls": office_file("fiche-labels.xls"),
+    "rtf": office_file("fiche-table.rtf"),
+    "msg": outlook,
+    "eml": lambda n: file_mail(n, "fiche.eml", make.email(f"inner-{n}", text_fiche(n), [])),
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from parsers.attachments import read_attachments
+from parsers.attachments.guard import no_fiche_in_message
 from parsers.context import ParseContext
 from parsers.fields import collect, looks_like_fiche, score
 from parsers.form import FormDefinition
@@ -68,46 +69,53 @@ def _best_segment(text: str, form: FormDefinition) -> tuple[Pairs, str | None, s
     return best
 
 
-def _text_candidate(text: str, form: FormDefinition) -> Candidate | None:
+def _text_candidate(text: str, form: FormDefinition, source: Source = "body") -> Candidate | None:
     pairs, name, addr = _best_segment(text, form)
-    return Candidate("body", [Record(pairs)], name, addr) if looks_like_fiche(pairs) else None
+    return Candidate(source, [Record(pairs)], name, addr) if looks_like_fiche(pairs) else None
 
 
 def _body_candidates(mail: Mail, form: FormDefinition) -> list[Candidate]:
-    found = [c for c in (_text_candidate(t, form) for t in mail.plain) if c]
+    plain = [_text_candidate(t, form, mail.origin or "body") for t in mail.plain]
+    found = [c for c in plain if c]
     for html in mail.html:
         tree = parse_html(html)  # parsed once for the three readings below
         rows = table_rows(tree)
         records = header_records(rows, form)
         _, name, addr = _best_segment(html_to_text(tree), form)
         if len(records) > 1:
-            found.append(Candidate("html", records, name, addr))
+            found.append(Candidate(mail.origin or "html", records, name, addr))
             continue
         text = html_to_text(tree, drop_tables=True)
         pairs = row_pairs(rows, form) + _best_segment(text, form)[0]
         if looks_like_fiche(pairs):
-            found.append(Candidate("html", [Record(pairs)], name, addr))
+            found.append(Candidate(mail.origin or "html", [Record(pairs)], name, addr))
     return found
 
 
 def _candidates(
     mail: Mail, form: FormDefinition, depth: int = 0
-) -> tuple[list[Candidate], list[FieldError]]:
-    """Every place a fiche may be, and the attachments that could not be read."""
+) -> tuple[list[Candidate], list[FieldError], list[FieldError]]:
+    """Every place a fiche may be, the attachments that could not be read, and notes on the
+    files read without a fiche (worth telling only when no fiche is found at all)."""
     found = _body_candidates(mail, form)
     attached = read_attachments(mail.attachments, form)
     found += [c for c in (_text_candidate(t, form) for t in attached.texts) if c]
     found += [Candidate(source, records) for source, records in attached.fiches]
-    problems = attached.problems
+    problems, notes = attached.problems, attached.notes
     if depth < 3:
-        for inner in mail.inner:
-            cands, inner_problems = _candidates(inner, form, depth + 1)
+        # Forwarded messages: attached as message/rfc822 or .eml, or as Outlook .msg files.
+        for inner in mail.inner + attached.mails:
+            cands, inner_problems, inner_notes = _candidates(inner, form, depth + 1)
             problems += inner_problems
+            notes += inner_notes
+            if not (cands or inner_problems or inner_notes):
+                name = inner.filename or inner.subject or "sans objet"
+                notes.append(FieldError(field="", message=str(no_fiche_in_message(name))))
             for cand in cands:
                 cand.author_name = cand.author_name or inner.from_name or None
                 cand.author_email = cand.author_email or inner.from_addr or None
                 found.append(cand)
-    return found, problems
+    return found, problems, notes
 
 
 def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> list[Outcome]:
@@ -144,7 +152,7 @@ def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None
     if ref is not None:
         return _reply(mail, ref)
     when = reference_date(mail, received_at)
-    candidates, problems = _candidates(mail, ctx.form)
+    candidates, problems, notes = _candidates(mail, ctx.form)
     scored: list[tuple[tuple[int, int, int, int], Candidate, list[Outcome]]] = []
     for order, cand in enumerate(candidates):
         outcomes = _evaluate(cand, mail, ctx, when)
@@ -152,8 +160,8 @@ def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None
         total = sum(score(collect(r.pairs, ctx.form)) for r in cand.records)
         scored.append(((int(valid == len(outcomes)), valid, total, -order), cand, outcomes))
     if not scored:
-        if problems:
-            return InvalidResult(errors=problems)
+        if problems or notes:  # the agent attached files: say what became of each
+            return InvalidResult(errors=problems + notes)
         message = UNREADABLE if mail.defects and not (mail.plain or mail.html) else NO_FICHE
         return InvalidResult(errors=[FieldError(field="", message=message)])
     _, cand, outcomes = max(scored, key=lambda s: s[0])

@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Category = Literal["transfer_error", "wrong_information", "other"]
-Source = Literal["body", "html", "docx", "xlsx", "ods", "odt", "pdf", "csv"]
+Source = Literal[
+    "body", "html", "docx", "xlsx", "ods", "odt", "pdf", "csv", "doc", "xls", "rtf", "msg", "txt"
+]
 Decision = Literal["approve", "reject"]
 
 #: Canonical fields in the order of the official form.

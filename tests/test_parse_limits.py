@@ -104,8 +104,8 @@ def test_attachment_above_the_configured_size() -> None:
 
 def test_unreadable_attachment_beside_a_fiche_in_the_body_is_a_warning() -> None:
     body = FICHE_TEXT.format(service="Mairie du 12e", description="Mauvais transfert.")
-    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1024)
-    result = classify(mail("fiche.xlsx", ole, body), CTX)
+    protected = (ROOT / "tests" / "files" / "fiche-protected.xlsx").read_bytes()
+    result = classify(mail("fiche.xlsx", protected, body), CTX)
     assert isinstance(result, FicheResult)
     assert [w.field for w in result.warnings] == [""]
     assert "mot de passe" in result.warnings[0].message

@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-#: Office files protected by a password are OLE compound files (as are the old .doc/.xls).
+#: Old Office files (.doc, .xls, Outlook's .msg) and password-protected docx/xlsx are OLE
+#: compound files: the streams inside tell which (see `ole.py`).
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_MEMBERS = 2000
 _CHUNK = 1 << 16
@@ -24,11 +25,64 @@ class Protected(Exception):
     """Raised by a reader when the file needs a password."""
 
 
+class ReaderMissing(Exception):
+    """Raised by a reader whose program is not installed on this server; the argument names
+    the format as agents know it, e.g. "Word 97-2003 (.doc)"."""
+
+
 def protected(name: str) -> Unreadable:
     return Unreadable(
-        f"Pièce jointe « {name} » illisible : elle est protégée par un mot de passe (ou "
-        "enregistrée dans un ancien format .doc/.xls). Enregistrez la fiche sans mot de passe "
-        "(.docx, .xlsx, .odt ou .pdf), ou recopiez-la dans le corps du message."
+        f"Pièce jointe « {name} » illisible : elle est protégée par un mot de passe. "
+        "Enregistrez la fiche sans mot de passe (.docx, .xlsx, .odt ou .pdf), ou recopiez-la "
+        "dans le corps du message."
+    )
+
+
+def reader_missing(name: str, what: str) -> Unreadable:
+    return Unreadable(
+        f"Pièce jointe « {name} » non lue : les fichiers {what} ne peuvent pas être lus sur ce "
+        "serveur. Enregistrez la fiche en .docx ou recopiez-la dans le corps du message."
+    )
+
+
+def unknown_format(name: str, what: str, readable: str) -> Unreadable:
+    return Unreadable(
+        f"Pièce jointe « {name} » non lue : le format {what} n'est pas pris en charge. Les "
+        f"fiches sont lues en {readable}. Enregistrez la fiche dans l'un de ces formats, ou "
+        "recopiez-la dans le corps du message."
+    )
+
+
+def archive(name: str) -> Unreadable:
+    return Unreadable(
+        f"Pièce jointe « {name} » non lue : c'est une archive compressée, dont le contenu "
+        "n'est pas ouvert. Joignez la fiche elle-même (Word, Excel, LibreOffice ou PDF), ou "
+        "recopiez-la dans le corps du message."
+    )
+
+
+def image_only(name: str) -> Unreadable:
+    return Unreadable(
+        f"Pièce jointe « {name} » non lue : c'est une image (photo ou document numérisé), et "
+        "le texte d'une image n'est pas lu. Renvoyez le fichier Word, Excel ou LibreOffice de "
+        "la fiche, ou tapez la fiche dans le corps du message."
+    )
+
+
+def no_fiche_in(name: str) -> Unreadable:
+    return Unreadable(
+        f"Pièce jointe « {name} » lue, mais aucune fiche de signalement n'y a été trouvée : "
+        "les rubriques (Service / mairie déclarant, Date de l'appel, Type de "
+        "dysfonctionnement, Description…) n'y figurent pas. Vérifiez que c'est bien la fiche "
+        "remplie, ou recopiez-la dans le corps du message."
+    )
+
+
+def no_fiche_in_message(name: str) -> Unreadable:
+    return Unreadable(
+        f"Message joint « {name} » lu, mais aucune fiche de signalement n'y a été trouvée. "
+        "Transférez le message qui contient la fiche, ou recopiez la fiche dans le corps du "
+        "message."
     )
 
 
@@ -46,9 +100,7 @@ def check_size(name: str, data: bytes, limit: int) -> None:
 
 
 def check_zip(name: str, data: bytes, limit: int) -> None:
-    """A docx/xlsx/ods/odt must be a sane zip: not protected, not damaged, not inflating."""
-    if data.startswith(OLE_MAGIC):
-        raise protected(name)
+    """A docx/xlsx/ods/odt must be a sane zip: not damaged, not inflating."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:

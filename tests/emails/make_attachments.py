@@ -307,8 +307,9 @@ def cases() -> dict[str, Case]:
             [sheet_header, sheet_rows[0], sheet_rows[2]]))], fiche(*row_fiches)),
         "49-winmail-dat": ("Bonjour,\n\nFiche jointe.\n", [("winmail.dat", tnef_bytes(
             [("fiche.docx", docx_table(ROWS))]))], fiche(EXPECTED)),
-        "50-protected-docx": (ATTACHED, [("fiche.docx", bytes.fromhex("d0cf11e0a1b11ae1")
-                                          + bytes(2048))], {"kind": "invalid", "fields": [""]}),
+        "50-protected-docx": (ATTACHED, [("fiche.docx", (
+            HERE.parent / "files" / "fiche-protected.docx").read_bytes())],
+            {"kind": "invalid", "fields": [""]}),
         "51-encrypted-pdf": (ATTACHED, [("fiche.pdf", pdf_encrypted())],
                              {"kind": "invalid", "fields": [""]}),
         "52-damaged-xlsx-body-fiche": ("Bonjour,\n\n" + "\n".join(label_lines) + "\n",
