@@ -13,7 +13,8 @@ from parsers.context import ParseContext
 from parsers.html import html_to_text
 from parsers.mime import read_mail
 from parsers.quotes import new_text
-from parsers.reply import decide
+from parsers.reply import read_reply
+from parsers.wordings import default_wordings
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAILS = ROOT / "tests" / "emails"
@@ -54,11 +55,12 @@ def test_html_part_alone_gives_the_same_decision(case: Path) -> None:
     if not mail.html:
         pytest.skip("no HTML part")
     expected = json.loads(case.read_text(encoding="utf-8"))
-    decision, comment = decide("\n".join(html_to_text(h, drop_quotes=True) for h in mail.html))
+    html = "\n".join(html_to_text(h, drop_quotes=True) for h in mail.html)
+    reading = read_reply(html, default_wordings())
     if "decision" in expected:
-        assert decision == expected["decision"], comment
-    folded = (comment or "").casefold()
-    assert not [w for w in QUOTED if w.casefold() in folded], comment
+        assert reading.decision == expected["decision"], reading
+    folded = (reading.comment or "").casefold()
+    assert not [w for w in QUOTED if w.casefold() in folded], reading.comment
 
 
 def test_answer_below_a_quote_is_read() -> None:
