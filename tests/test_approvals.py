@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from harness import Harness, reply
-from helpers import fiche_email
+from helpers import fiche_email, text_of
 from servers import MailUser, RecordingSMTP
 
 CHEF = "chef.accueil.m12@paris.fr"
@@ -39,7 +39,7 @@ def by_recipient(mails: list[EmailMessage]) -> dict[str, EmailMessage]:
 def test_the_request_carries_a_token_in_message_id_and_reply_to(h: Harness) -> None:
     ref, request = submit(h)
     assert f"[{ref}]" in request["Subject"]
-    assert "APPROUVER" in request.get_content() and "REFUSER" in request.get_content()
+    assert "APPROUVER" in text_of(request) and "REFUSER" in text_of(request)
     reply_to = str(request["Reply-To"])
     tag = reply_to.split("+", 1)[1].split("@", 1)[0]
     assert tag in request["Message-ID"]
@@ -54,8 +54,8 @@ def test_approve_forwards_per_recipient_and_tells_the_agent(h: Harness) -> None:
     mails = by_recipient(h.new_mails())
     assert set(mails) == {"responsables-3975@paris.fr", "accueil.m12@paris.fr", AGENT}
     # The 39 75 managers see the agent's name; the mairie's copy does not.
-    assert "Karim B." in mails["responsables-3975@paris.fr"].get_content()
-    assert "Karim" not in mails["accueil.m12@paris.fr"].get_content()
+    assert "Karim B." in text_of(mails["responsables-3975@paris.fr"])
+    assert "Karim" not in text_of(mails["accueil.m12@paris.fr"])
     assert "validée" in mails[AGENT]["Subject"]
     # acknowledgement, request, two forwards, the agent told: each an audit event
     assert h.events(ref).count("mail_queued") == 5
@@ -72,7 +72,7 @@ def test_reject_keeps_the_reason_and_tells_the_agent(h: Harness) -> None:
     assert "les horaires ont changé" in ticket["decision_reason"]
     (to_agent,) = h.new_mails()
     assert to_agent["To"] == AGENT
-    assert "les horaires ont changé" in to_agent.get_content()
+    assert "les horaires ont changé" in text_of(to_agent)
 
 
 def test_a_negation_is_never_an_approval(h: Harness) -> None:
@@ -116,7 +116,7 @@ def test_a_token_forwarded_to_a_colleague_does_not_let_them_decide(h: Harness) -
     assert refused[-1]["detail"]["reason"] == "token_other_address"
     (notice,) = h.new_mails()
     assert notice["To"] == "accueil.m12@paris.fr"
-    assert "autre personne" in notice.get_content()
+    assert "autre personne" in text_of(notice)
 
 
 def test_a_stranger_replaying_a_token_gets_no_mail(h: Harness) -> None:
@@ -158,7 +158,7 @@ def test_reminder_then_escalation_to_the_queue(h: Harness) -> None:
     h.send(reply(request, sender=CHEF, body="Approuvé"))
     assert h.ticket(ref)["status"] == "pending_approval"
     (notice,) = h.new_mails()
-    assert "transmise à un autre" in notice.get_content()
+    assert "transmise à un autre" in text_of(notice)
     h.send(reply(escalated, sender="file-attente-3975@paris.fr", body="Approuvé"))
     assert h.ticket(ref)["status"] == "forwarded"
     story = ["reminder_sent", "escalated", "decision_refused", "approved"]
@@ -288,8 +288,8 @@ def test_comments_are_relayed_where_the_rules_say(
             "chef.accueil.m12@paris.fr",
             "responsables-3975@paris.fr",
         ]
-        assert "finalement eu son rendez-vous" in relayed.get_content()
-        assert "Karim" not in relayed.get_content()  # the supervisor is among the recipients
+        assert "finalement eu son rendez-vous" in text_of(relayed)
+        assert "Karim" not in text_of(relayed)  # the supervisor is among the recipients
         # The author is not sent their own comment back.
         h.send(reply(relayed, sender=CHEF, body="Merci pour le retour."))
         (second,) = h.new_mails()
