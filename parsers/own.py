@@ -23,14 +23,19 @@ RUN = 3
 @dataclass(frozen=True)
 class OwnText:
     runs: frozenset[tuple[str, ...]]
+    #: Each line of our mails as words: a short one ("Bonjour,") counts next to a quote only.
+    lines: frozenset[tuple[str, ...]]
 
     @classmethod
     def of(cls, texts: list[str]) -> OwnText:
         runs: set[tuple[str, ...]] = set()
+        lines: set[tuple[str, ...]] = set()
         for text in texts:
             stream = words(text)
             runs.update(tuple(stream[i : i + RUN]) for i in range(len(stream) - RUN + 1))
-        return cls(frozenset(runs))
+            lines.update(tuple(words(line)) for line in text.splitlines())
+        lines.discard(())
+        return cls(frozenset(runs), frozenset(lines))
 
     @classmethod
     def of_mails(cls, raws: list[bytes]) -> OwnText:
@@ -49,3 +54,7 @@ class OwnText:
         if len(stream) < RUN:
             return False
         return all(tuple(stream[i : i + RUN]) in self.runs for i in range(len(stream) - RUN + 1))
+
+    def has_line(self, line: str) -> bool:
+        """True when `line` is, word for word, a whole line of our mails."""
+        return tuple(words(line)) in self.lines

@@ -20,6 +20,8 @@ _ATTRIBUTION_END = re.compile(
     r"|geschreven|schreef)\s*:?[\s*_-]*$"
 )
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
+#: "Am 03.03.2026 um 10:12 schrieb X <x@...>:", the verb before the name.
+_VERB_FIRST = re.compile(r"^[\s>]*(am|op|den)\s.{0,80}\s(schrieb|schreef|skrev)\s.{1,160}:\s*$")
 #: "2026-03-03 10:12 GMT+01:00 X <x@...>:", "12/03/2026 16:06, X <x@...> :" (Gmail, others)
 _DATE_ADDRESS = re.compile(
     r"^[\s>]*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}/\d{1,2}/\d{1,2}"
@@ -61,8 +63,8 @@ _DEVICE = re.compile(
 
 
 def _is_mobile_footer(folded: str) -> bool:
-    """"Envoyé de mon iPhone", "Envoyé depuis Outlook pour Android", "Get Outlook for iOS":
-    only when it is the whole line, so "Envoyé de mon bureau : validé" stays an answer."""
+    """A mobile footer ("Envoyé de mon iPhone", "Envoyé depuis Outlook pour Android", "Get
+    Outlook for iOS"), only as a whole line: "Envoyé de mon bureau : validé" is an answer."""
     m = _MOBILE.match(folded)
     return m is not None and len(m[3].split()) <= 6 and bool(_DEVICE.search(folded))
 
@@ -75,7 +77,7 @@ def _attribution_at(folded: list[str], i: int) -> bool:
     """An attribution starting at line i, maybe wrapped over up to 3 lines with blank lines
     between. A line ending a sentence is never its start ("Le dossier est complet, approuvé.")."""
     line = folded[i]
-    if _DATE_ADDRESS.match(line) or _SEPARATOR.match(line):
+    if _DATE_ADDRESS.match(line) or _SEPARATOR.match(line) or _VERB_FIRST.match(line):
         return True
     starts = bool(_ATTRIBUTION_START.match(line))
     if not (starts or "@" in line) or _SENTENCE_END.search(line):
@@ -88,6 +90,8 @@ def _attribution_at(folded: list[str], i: int) -> bool:
                 continue
             if _SENTENCE_END.search(folded[k]) or taken >= 3:
                 return False
+            if _ATTRIBUTION_START.match(folded[k]) or _DATE_ADDRESS.match(folded[k]):
+                return False  # an attribution of its own starts there: "Le chef\n\nLe 3 mars..."
             joined += " " + folded[k]
             taken += 1
         if _ATTRIBUTION_END.search(folded[k]) or _DATE_ADDRESS.match(joined):
@@ -134,7 +138,7 @@ def _own_start(lines: list[str], own: OwnText) -> int | None:
     first = next((i for i, line in enumerate(lines) if own.holds(line)), None)
     if first is None:
         return None
-    while first > 0 and _lead_in(lines[first - 1]):
+    while first > 0 and (_lead_in(lines[first - 1]) or own.has_line(lines[first - 1])):
         first -= 1
     return first
 

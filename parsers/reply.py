@@ -122,6 +122,8 @@ def judge(answer: str, wordings: Wordings) -> tuple[Decision | None, tuple[str, 
         tokens = words(piece)
         if tokens:
             _sentence(tokens, "?" in piece, wordings, tally)
+    if "?" in answer and "?" not in tally.against_approval:
+        tally.against_approval.append("?")  # a question anywhere, even with no words before it
     if tally.absence:
         return None, tuple(tally.absence), True
     if tally.undecided:
