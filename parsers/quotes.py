@@ -138,7 +138,11 @@ def _own_start(lines: list[str], own: OwnText) -> int | None:
     first = next((i for i, line in enumerate(lines) if own.holds(line)), None)
     if first is None:
         return None
-    while first > 0 and (_lead_in(lines[first - 1]) or own.has_line(lines[first - 1])):
+    # First the short lines of our mail above it ("Bonjour,"), then what introduces the quote:
+    # above that, a line like ours ("Bonjour,") is the supervisor's own.
+    while first > 0 and (not lines[first - 1].strip() or own.has_line(lines[first - 1])):
+        first -= 1
+    while first > 0 and _lead_in(lines[first - 1]):
         first -= 1
     return first
 
