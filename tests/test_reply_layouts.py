@@ -420,3 +420,27 @@ def test_our_request_rewrapped_by_the_client_is_still_ours(request_text: str) ->
     reading = read_reply(f"Validé.\n{rewrapped}", default_wordings(), own)
     assert reading.new_text == "Validé."
     assert reading.decision == "approve"
+
+
+def test_intake_parse_shows_the_new_text_and_the_words_that_decided(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from intake.cli import main
+
+    mail = tmp_path / "reponse.eml"
+    mail.write_text(
+        "From: chef.accueil.m12@paris.fr\nTo: signalements-3975@paris.fr\n"
+        "Subject: RE: [3975-2026-00042] Validation requise\n\n"
+        "Bonjour,\n\nDésolé mais je ne peux pas la valider : doublon.\n\n"
+        "Le 3 mars 2026 à 10:12, Signalements 39 75 <signalements-3975@paris.fr> a écrit :\n"
+        "> APPROUVER pour valider la fiche ;\n",
+        encoding="utf-8",
+    )
+    config = ["--config", str(ROOT / "config" / "intake.yaml"), "parse", str(mail)]
+    got = json.loads(CliRunner().invoke(main, [*config, "--json"]).output)
+    assert got["decision"] == "reject"
+    assert got["new_text"] == "Bonjour,\n\nDésolé mais je ne peux pas la valider : doublon."
+    assert got["decided_by"] == ["ne peux pas la valider", "doublon"]
+    human = CliRunner().invoke(main, config).output
+    assert "decision=reject (ne peux pas la valider, doublon)" in human
+    assert "| Désolé mais je ne peux pas la valider : doublon." in human
