@@ -93,7 +93,7 @@ def _sentence(tokens: list[str], question: bool, wordings: Wordings, tally: _Tal
                 approvals.append(_span(tokens, m.start, m.end))
         elif m.kind == "reject":
             before = [n for n in negations if m.start - REFUSAL_NEGATED_BEFORE <= n < m.start]
-            if before:
+            if before and tokens[m.start] not in wordings.negation_words:
                 doubts.append(_span(tokens, min(before), m.end))
             else:
                 refusals.append(_span(tokens, m.start, m.end))

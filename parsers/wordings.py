@@ -111,6 +111,9 @@ class Wordings:
     exact: dict[str, list[tuple[tuple[str, ...], Kind]]]
     prefixed: list[tuple[tuple[str, ...], Kind]]
     reject_first: frozenset[str]
+    #: One-word negations: a refusal starting with one ("pas d'accord") is not negated by the
+    #: "ne" before it ("je ne suis pas d'accord").
+    negation_words: frozenset[str]
     end_of_answer: tuple[tuple[str, ...], ...]
 
     @classmethod
@@ -130,6 +133,9 @@ class Wordings:
             exact=exact,
             prefixed=prefixed,
             reject_first=frozenset(_phrase(w)[0] for w in source.reject_first),
+            negation_words=frozenset(
+                p[0] for p in map(_phrase, source.negations) if len(p) == 1
+            ),
             end_of_answer=tuple(_phrase(w) for w in source.end_of_answer),
         )
 

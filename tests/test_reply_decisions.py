@@ -54,6 +54,8 @@ REJECT = [
     "Impossible de valider",
     "Pas du tout d'accord",
     "Pas d'accord.",
+    "Je ne suis pas d'accord",
+    "Je ne suis pas du tout d'accord",
     "En aucun cas je n'approuve",
     "Je ne valide pas, l'usager s'est trompé de numéro.",
     "Je valide pas",
