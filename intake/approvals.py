@@ -64,6 +64,8 @@ def send_request(
         message_row=message_row,
         auto_submitted="auto-generated",
         tag=token.tag,
+        # The HTML alternative, where the template has one, carries the two one-click buttons.
+        html=rt.mails.renderer.has_html(template),
     )
     queue_mail(rt, mail, ticket["id"], hidden)
 
@@ -76,8 +78,10 @@ def record_decision(
     reason: str | None,
     *,
     message_row: int,
+    words: list[str] | None = None,
 ) -> None:
-    """Close the round with this decision and do what follows (inside a transaction)."""
+    """Close the round with this decision and do what follows (inside a transaction).
+    `words`: those of the answer that decided, kept in the audit trail."""
     now = rt.now_iso()
     rt.store.update_approval(
         approval["id"], status="decided", decided_at=now, decision=decision, reason=reason
@@ -97,6 +101,7 @@ def record_decision(
         message_row=message_row,
         round=approval["round"],
         reason=reason,
+        words=words or [],
     )
     ticket = rt.store.ticket(ticket["id"])
     if decision == "approve":

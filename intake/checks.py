@@ -16,6 +16,7 @@ from intake.migrations import migrations
 from intake.samples import check_templates
 from intake.tokens import SECRET_ENV
 from parsers.form import load_form
+from parsers.wordings import load_wordings
 from rules.check import check_text
 
 OK, WARN, FAIL, SKIP = "OK", "WARN", "FAIL", "SKIP"
@@ -75,6 +76,20 @@ def form_check(settings: Settings) -> Check:
         first = str(exc).splitlines()[0]
         return Check(FAIL, "form", f"{first}; fix {path.name} or remove 'form' from intake.yaml")
     return Check(OK, "form", f"{path}: {len(form.fields)} rubriques")
+
+
+def decisions_check(settings: Settings) -> Check:
+    if settings.decisions is None:
+        return Check(OK, "decisions", "the shipped wordings (no 'decisions' in intake.yaml)")
+    path = settings.path(settings.decisions)
+    try:
+        load_wordings(path)
+    except ConfigError as exc:
+        first = str(exc).splitlines()[0]
+        return Check(
+            FAIL, "decisions", f"{first}; fix {path.name} or remove 'decisions' from intake.yaml"
+        )
+    return Check(OK, "decisions", f"{path}: the wordings of approvals and refusals")
 
 
 def templates_check(settings: Settings) -> Check:

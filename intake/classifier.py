@@ -93,6 +93,7 @@ class Classifier:
         """The running child, or a new one when there is none or the rules or form changed."""
         same = self._context is not None and (
             context.form is self._context.form
+            and context.wordings is self._context.wordings
             and context.directory is self._context.directory
             and context.own_addresses == self._context.own_addresses
             and context.reference_prefix == self._context.reference_prefix

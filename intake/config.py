@@ -29,6 +29,8 @@ class Settings(BaseModel):
     templates: Path = Path("templates/fr")
     #: The official form (labels, synonyms, limits); None: the one shipped in config/form.yaml.
     form: Path | None = None
+    #: How answers approve or refuse; None: the wordings shipped in config/decisions.yaml.
+    decisions: Path | None = None
     sender: str = Field(description="Display name and address our mails come from")
     poll_seconds: int = Field(default=60, ge=1)
     #: Wait for new mail with IMAP IDLE when the server offers it; false: poll every

@@ -1,5 +1,7 @@
 """Replies to our mails: an approver's decision, a corrected fiche, or a comment on the ticket.
 
+A reply is read again knowing the mails we sent for its ticket (their bytes are in the
+outbox): any line of them it quotes, whatever marks it, is our text and never the answer.
 Only an approver named for the ticket's current round, replying with the token we made for
 them, can decide. Anything else changes nothing: it is recorded, and a colleague we know gets
 a polite explanation (a stranger gets nothing, so forged mail cannot make us write to anyone).
@@ -19,12 +21,15 @@ from intake.tickets import mail_context, queue_mail, template_for
 from intake.tokens import Token, find_tokens, verify
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
+from parsers.own import OwnText
 
 
 def handle_reply(
     rt: Runtime, info: MessageInfo, row: int, result: ReplyResult, raw: bytes
 ) -> list[str]:
     ticket = rt.store.ticket_by_ref(result.ref)
+    if ticket is not None:
+        result = _read_knowing_our_mails(rt, ticket, result, raw)
     now = rt.now_iso()
     with rt.store.transaction():
         if ticket is None:
@@ -40,6 +45,17 @@ def handle_reply(
             _relay(rt, info, row, ticket, result.comment)
         rt.store.mark_message(row, status="processed", kind="reply", processed_at=now)
     return [result.ref] if ticket else []
+
+
+def _read_knowing_our_mails(
+    rt: Runtime, ticket: dict[str, Any], result: ReplyResult, raw: bytes
+) -> ReplyResult:
+    mails = [m["raw"] for m in rt.store.mail_for_ticket(ticket["id"])]
+    if not mails:
+        return result
+    own = OwnText.of_mails(mails)
+    again = classify(raw, dataclasses.replace(rt.parse_context, sent=own))
+    return again if isinstance(again, ReplyResult) else result
 
 
 def _relay(
@@ -127,7 +143,9 @@ def _decision(
             _explain(rt, info, row, ticket, why)
         return
     if result.decision is None:
-        _event(rt, info, row, ticket, "decision_unclear", comment=result.comment)
+        _event(
+            rt, info, row, ticket, "decision_unclear", comment=result.comment, why=result.decided_by
+        )
         if not approval["clarification_at"]:
             rt.store.update_approval(approval["id"], clarification_at=rt.now_iso())
             send_request(
@@ -140,7 +158,15 @@ def _decision(
                 extra={"answer": result.comment or ""},
             )
         return
-    record_decision(rt, ticket, approval, result.decision, result.comment, message_row=row)
+    record_decision(
+        rt,
+        ticket,
+        approval,
+        result.decision,
+        result.comment,
+        message_row=row,
+        words=result.decided_by,
+    )
 
 
 def _refusal_reason(

@@ -15,6 +15,7 @@ from outbox.render import Renderer
 from outbox.senders import Sender, open_sender
 from parsers.context import ParseContext
 from parsers.form import default_form, load_form
+from parsers.wordings import default_wordings, load_wordings
 from rules.loader import LoadedRules, load_rules
 
 
@@ -55,8 +56,14 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
 def make_parse_context(settings: Settings, rules: LoadedRules) -> ParseContext:
     """What the parser needs; `intake parse` builds it without opening the database."""
     form = default_form() if settings.form is None else load_form(settings.path(settings.form))
+    wordings = (
+        default_wordings()
+        if settings.decisions is None
+        else load_wordings(settings.path(settings.decisions))
+    )
     return ParseContext(
         form=form,
+        wordings=wordings,
         directory=rules.directory,
         own_addresses=frozenset({settings.sender_address}),
         reference_prefix=rules.rules.reference_prefix,

@@ -14,6 +14,8 @@ from intake.tickets import mail_context
 from outbox.render import Renderer
 
 SAMPLE_SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
+#: The Reply-To of an approval request, carrying a token (see intake/tokens.py).
+SAMPLE_REPLY_ADDRESS = "signalements-3975+a1r1t0123456789abcdef0123@paris.fr"
 
 SAMPLE_TICKET: dict[str, Any] = {
     "id": 1,
@@ -57,16 +59,22 @@ EXTRA: dict[str, dict[str, Any]] = {
         "warnings": [{"field": "call_time", "message": "Heure de l'appel illisible."}],
         "rejected": [],
     },
-    "demande-validation": {"routing": {"recipients": SAMPLE_TICKET["recipients"]}, "round": 1},
+    "demande-validation": {
+        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "round": 1,
+        "reply_address": SAMPLE_REPLY_ADDRESS,
+    },
     "relance-validation": {
         "routing": {"recipients": SAMPLE_TICKET["recipients"]},
         "round": 1,
         "requested_at": "2026-03-12T16:05:00+00:00",
+        "reply_address": SAMPLE_REPLY_ADDRESS,
     },
     "demande-precision": {
         "routing": {"recipients": SAMPLE_TICKET["recipients"]},
         "round": 1,
         "answer": "Je regarde et je reviens vers vous.",
+        "reply_address": SAMPLE_REPLY_ADDRESS,
     },
     "fiche-invalide": {"errors": _ERRORS},
     "fiche-validee": {"reason": None, "approver": "chef.accueil.m12@paris.fr"},

@@ -67,6 +67,12 @@ ENTRIES = (
         "form.yaml",
     ),
     Entry(
+        "decisions",
+        "How supervisors' answers approve or refuse: the wordings read in their replies\n"
+        "(\"bon pour accord\", \"je ne peux pas valider\"...).",
+        "decisions.yaml",
+    ),
+    Entry(
         "sender",
         "Who our mails come from: display name and the address of the mailbox above, so\n"
         "that replies (approvals) come back to it.",

@@ -41,11 +41,14 @@ class MailFactory:
         """An outbox row; its Message-ID is fixed now so a resend is recognisably the same.
 
         `tag` (an approval token) goes into the Message-ID and a Reply-To plus-address, the two
-        places a reply brings back. With `html`, `TEMPLATE.html.j2` is rendered too and sent as
-        an alternative to the text, with `images` (Content-ID -> PNG) inline.
+        places a reply brings back; templates see that address as `reply_address`. With
+        `html`, `TEMPLATE.html.j2` is rendered too and sent as an alternative to the text,
+        with `images` (Content-ID -> PNG) inline.
         """
         now = self.clock()
         context = {**context, "sender": self.sender}
+        if tag:
+            context["reply_address"] = plus_address(self.sender_address, tag)
         rendered = self.renderer.render(template, context)
         message_id = new_message_id(template, ref, self.domain, tag)
         raw = compose(

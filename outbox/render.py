@@ -43,6 +43,10 @@ class Renderer:
             lstrip_blocks=True,
         )
 
+    def has_html(self, name: str) -> bool:
+        """True when `name` has an HTML alternative (`NAME.html.j2`) beside its text."""
+        return (self.folder / f"{name}.html.j2").is_file()
+
     def render_html(self, name: str, context: dict[str, Any]) -> str:
         try:
             return self.html_env.get_template(f"{name}.html.j2").render(context)

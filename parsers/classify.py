@@ -22,7 +22,7 @@ from parsers.model import (
     ReplyResult,
     Source,
 )
-from parsers.reply import decide, find_reference
+from parsers.reply import find_reference, read_reply
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 from parsers.validate import NO_FICHE, Outcome, build
@@ -133,12 +133,20 @@ def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> l
     ]
 
 
-def _reply(mail: Mail, ref: str) -> ReplyResult:
+def _reply(mail: Mail, ref: str, ctx: ParseContext) -> ReplyResult | IgnoredResult:
     text = "\n".join(mail.plain) if any(t.strip() for t in mail.plain) else ""
     if not text:
         text = "\n".join(html_to_text(h, drop_quotes=True) for h in mail.html)
-    decision, comment = decide(text)
-    return ReplyResult(ref=ref, decision=decision, comment=comment)
+    reading = read_reply(text, ctx.wordings, ctx.sent)
+    if reading.automatic:  # an absence notice without the headers that say so
+        return IgnoredResult(reason="auto_reply")
+    return ReplyResult(
+        ref=ref,
+        decision=reading.decision,
+        comment=reading.comment,
+        new_text=reading.new_text or None,
+        decided_by=list(reading.words),
+    )
 
 
 def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None) -> Result:
@@ -150,7 +158,7 @@ def classify_mail(mail: Mail, ctx: ParseContext, received_at: dt.datetime | None
         for name in ("In-Reply-To", "References"):
             ref = ref or find_reference(header(mail.msg, name), ctx.reference_prefix)
     if ref is not None:
-        return _reply(mail, ref)
+        return _reply(mail, ref, ctx)
     when = reference_date(mail, received_at)
     candidates, problems, notes = _candidates(mail, ctx.form)
     scored: list[tuple[tuple[int, int, int, int], Candidate, list[Outcome]]] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parsers.form import FormDefinition, default_form
+from parsers.own import OwnText
+from parsers.wordings import Wordings, default_wordings
 from rules.directory import Directory
 
 
@@ -17,3 +19,7 @@ class ParseContext:
     reference_prefix: str = "3975"
     #: The official form: labels, synonyms, categories, limits (config/form.yaml by default).
     form: FormDefinition = field(default_factory=default_form)
+    #: How answers approve or refuse (config/decisions.yaml by default).
+    wordings: Wordings = field(default_factory=default_wordings)
+    #: The words of the mails a reply may quote (ours, from the outbox), when known.
+    sent: OwnText | None = None

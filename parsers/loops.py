@@ -19,7 +19,8 @@ _AUTO_SUBJECT = re.compile(
     _PREFIX
     + r"\s*(?:reponse automatique|reponse auto\b|absence du bureau|absente? du bureau"
     r"|out of (?:the )?office|automatic reply|auto[\s-]?reply|autoreply|auto[\s-]?response"
-    r"|message d'absence|absence\s*:|je suis absente?\b|en conges\b|vacation reply|abwesenheit)"
+    r"|message d'absence|absence\s*:|absente?\s*:|absence$|je suis absente?\b|en conges\b"
+    r"|vacation reply|abwesenheit|automatische antwort|respuesta automatica)"
 )
 _BOUNCE_SUBJECT = re.compile(
     _PREFIX

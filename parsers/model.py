@@ -88,6 +88,10 @@ class ReplyResult(BaseModel):
     ref: str
     decision: Decision | None = None
     comment: str | None = None
+    #: What the supervisor wrote, as read (quotes and signature removed).
+    new_text: str | None = None
+    #: The words that decided; with no decision, those that left a doubt.
+    decided_by: list[str] = []
 
 
 ParseResult = Annotated[

@@ -10,7 +10,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
-from helpers import write_config
+from helpers import text_of, write_config
 from servers import MailUser, RecordingSMTP
 
 from intake.config import load_settings
@@ -90,7 +90,7 @@ def reply(
     if keep_threading:
         msg["In-Reply-To"] = original["Message-ID"]
         msg["References"] = original["Message-ID"]
-    quoted = "\n".join("> " + line for line in original.get_content().splitlines())
+    quoted = "\n".join("> " + line for line in text_of(original).splitlines())
     msg.set_content(
         f"{body}\n\nLe jeu. 12 mars 2026 à 16:06, Signalements 39 75 "
         f"<signalements-3975@paris.fr> a écrit :\n{quoted}\n"

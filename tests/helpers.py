@@ -89,3 +89,10 @@ def shipped_parse_context() -> ParseContext:
         own_addresses=frozenset({"signalements-3975@paris.fr"}),
         reference_prefix=rules.rules.reference_prefix,
     )
+
+
+def text_of(msg: EmailMessage) -> str:
+    """The plain-text body of a mail, whether it has an HTML alternative or not."""
+    body = msg.get_body(("plain",))
+    assert body is not None, "no text/plain part"
+    return str(body.get_content())

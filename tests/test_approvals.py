@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from harness import Harness, reply
-from helpers import fiche_email
+from helpers import fiche_email, text_of
 from servers import MailUser, RecordingSMTP
 
 CHEF = "chef.accueil.m12@paris.fr"
@@ -39,7 +39,7 @@ def by_recipient(mails: list[EmailMessage]) -> dict[str, EmailMessage]:
 def test_the_request_carries_a_token_in_message_id_and_reply_to(h: Harness) -> None:
     ref, request = submit(h)
     assert f"[{ref}]" in request["Subject"]
-    assert "APPROUVER" in request.get_content() and "REFUSER" in request.get_content()
+    assert "APPROUVER" in text_of(request) and "REFUSER" in text_of(request)
     reply_to = str(request["Reply-To"])
     tag = reply_to.split("+", 1)[1].split("@", 1)[0]
     assert tag in request["Message-ID"]
@@ -54,8 +54,8 @@ def test_approve_forwards_per_recipient_and_tells_the_agent(h: Harness) -> None:
     mails = by_recipient(h.new_mails())
     assert set(mails) == {"responsables-3975@paris.fr", "accueil.m12@paris.fr", AGENT}
     # The 39 75 managers see the agent's name; the mairie's copy does not.
-    assert "Karim B." in mails["responsables-3975@paris.fr"].get_content()
-    assert "Karim" not in mails["accueil.m12@paris.fr"].get_content()
+    assert "Karim B." in text_of(mails["responsables-3975@paris.fr"])
+    assert "Karim" not in text_of(mails["accueil.m12@paris.fr"])
     assert "validée" in mails[AGENT]["Subject"]
     # acknowledgement, request, two forwards, the agent told: each an audit event
     assert h.events(ref).count("mail_queued") == 5
@@ -72,7 +72,7 @@ def test_reject_keeps_the_reason_and_tells_the_agent(h: Harness) -> None:
     assert "les horaires ont changé" in ticket["decision_reason"]
     (to_agent,) = h.new_mails()
     assert to_agent["To"] == AGENT
-    assert "les horaires ont changé" in to_agent.get_content()
+    assert "les horaires ont changé" in text_of(to_agent)
 
 
 def test_a_negation_is_never_an_approval(h: Harness) -> None:
@@ -116,7 +116,7 @@ def test_a_token_forwarded_to_a_colleague_does_not_let_them_decide(h: Harness) -
     assert refused[-1]["detail"]["reason"] == "token_other_address"
     (notice,) = h.new_mails()
     assert notice["To"] == "accueil.m12@paris.fr"
-    assert "autre personne" in notice.get_content()
+    assert "autre personne" in text_of(notice)
 
 
 def test_a_stranger_replaying_a_token_gets_no_mail(h: Harness) -> None:
@@ -158,7 +158,7 @@ def test_reminder_then_escalation_to_the_queue(h: Harness) -> None:
     h.send(reply(request, sender=CHEF, body="Approuvé"))
     assert h.ticket(ref)["status"] == "pending_approval"
     (notice,) = h.new_mails()
-    assert "transmise à un autre" in notice.get_content()
+    assert "transmise à un autre" in text_of(notice)
     h.send(reply(escalated, sender="file-attente-3975@paris.fr", body="Approuvé"))
     assert h.ticket(ref)["status"] == "forwarded"
     story = ["reminder_sent", "escalated", "decision_refused", "approved"]
@@ -288,11 +288,137 @@ def test_comments_are_relayed_where_the_rules_say(
             "chef.accueil.m12@paris.fr",
             "responsables-3975@paris.fr",
         ]
-        assert "finalement eu son rendez-vous" in relayed.get_content()
-        assert "Karim" not in relayed.get_content()  # the supervisor is among the recipients
+        assert "finalement eu son rendez-vous" in text_of(relayed)
+        assert "Karim" not in text_of(relayed)  # the supervisor is among the recipients
         # The author is not sent their own comment back.
         h.send(reply(relayed, sender=CHEF, body="Merci pour le retour."))
         (second,) = h.new_mails()
         assert str(second["To"]) == "responsables-3975@paris.fr"
     finally:
         h.close()
+
+
+# -- one click, absence notices, our request quoted as no client we know does ----------------
+
+
+def buttons(request: EmailMessage) -> dict[str, str]:
+    """The mailto: links of the request's HTML part, by their id."""
+    from lxml import html
+
+    part = request.get_body(("html",))
+    assert part is not None, "the request has no HTML alternative"
+    tree = html.fromstring(str(part.get_content()))
+    return {
+        a.get("id"): a.get("href")
+        for a in tree.iter("a")
+        if a.get("href", "").startswith("mailto:")
+    }
+
+
+def from_link(href: str, *, sender: str, fill: str | None = None) -> bytes:
+    """The mail a client composes from a mailto: link (RFC 6068), sent as it is, or with the
+    "(motif)" of the body replaced by `fill`."""
+    from email.utils import make_msgid
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    url = urlsplit(href)
+    query = parse_qs(url.query)
+    body = query["body"][0]
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = unquote(url.path)
+    msg["Subject"] = query["subject"][0]
+    msg["Message-ID"] = make_msgid(domain="mail.paris.fr")
+    msg.set_content(body.replace("(motif)", fill) if fill else body)
+    return msg.as_bytes()
+
+
+def test_the_request_and_its_reminder_have_two_buttons_to_the_token_address(h: Harness) -> None:
+    ref, request = submit(h)
+    links = buttons(request)
+    assert set(links) == {"approuver", "refuser"}
+    reply_to = str(request["Reply-To"]).split("<")[-1].rstrip(">")
+    for href in links.values():
+        assert href.startswith(f"mailto:{reply_to}?") and f"%5B{ref}%5D" in href
+    assert "body=APPROUVER" in links["approuver"]
+    assert "body=REFUSER%20%3A%20%28motif%29" in links["refuser"]
+    assert "APPROUVER" in text_of(request)  # clients that show only text keep the instructions
+    h.advance(hours=49)
+    h.run()
+    (reminder,) = h.new_mails()
+    assert set(buttons(reminder)) == {"approuver", "refuser"}
+
+
+@pytest.mark.parametrize(
+    ("button", "fill", "status"),
+    [
+        ("approuver", None, "forwarded"),
+        ("refuser", "l'usager avait composé le mauvais numéro", "rejected"),
+        ("refuser", None, "rejected"),
+    ],
+)
+def test_the_reply_a_client_makes_from_a_button_decides(
+    h: Harness, button: str, fill: str | None, status: str
+) -> None:
+    ref, request = submit(h)
+    h.send(from_link(buttons(request)[button], sender=f"Chef <{CHEF}>", fill=fill))
+    ticket = h.ticket(ref)
+    assert ticket["status"] == status
+    if fill:
+        assert fill in ticket["decision_reason"]
+        (to_agent,) = h.new_mails()
+        assert fill in text_of(to_agent)
+
+
+def test_a_button_link_sent_by_someone_else_decides_nothing(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(from_link(buttons(request)["approuver"], sender="accueil.m12@paris.fr"))
+    assert h.ticket(ref)["status"] == "pending_approval"
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Bonjour,\nJe suis absent jusqu'au 20 mars et non joignable. Pour toute urgence, "
+        "contactez l'accueil au 01 44 68 12 12.",
+        "I am out of the office with no access to email. I will be back on March 20.",
+    ],
+)
+def test_an_absence_notice_without_rfc3834_headers_never_decides(h: Harness, notice: str) -> None:
+    ref, request = submit(h)
+    h.send(reply(request, sender=CHEF, body=notice))
+    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.new_mails() == []  # nor is an auto-responder asked to say it again
+
+
+def quoting_as_no_client_we_know(request: EmailMessage, answer: str) -> bytes:
+    """A reply whose client pastes our request under a lead-in line no parser knows."""
+    from email.utils import make_msgid
+
+    msg = EmailMessage()
+    msg["From"] = CHEF
+    msg["To"] = str(request["Reply-To"])
+    msg["Subject"] = f"Réf : {request['Subject']}"
+    msg["Message-ID"] = make_msgid(domain="mail.paris.fr")
+    msg["In-Reply-To"] = str(request["Message-ID"])
+    msg.set_content(
+        f"{answer}\n\nMessage de Signalements 39 75 du 12/03/2026 16:06 :\n{text_of(request)}"
+    )
+    return msg.as_bytes()
+
+
+def test_words_of_our_request_never_decide_whatever_quotes_them(h: Harness) -> None:
+    ref, request = submit(h)
+    h.send(quoting_as_no_client_we_know(request, "Bonjour,"))
+    assert h.ticket(ref)["status"] == "pending_approval"
+    events = h.rt.store.events(h.ticket(ref)["id"])
+    unclear = [e for e in events if e["kind"] == "decision_unclear"]
+    assert unclear and unclear[-1]["detail"]["comment"] == "Bonjour,"
+    (question,) = h.new_mails()
+    assert "préciser" in question["Subject"]
+    h.send(quoting_as_no_client_we_know(request, "Bon pour transmission."))
+    ticket = h.ticket(ref)
+    assert ticket["status"] == "forwarded"
+    assert ticket["decision_reason"] == "Bon pour transmission."
+    approved = [e for e in h.rt.store.events(ticket["id"]) if e["kind"] == "approved"]
+    assert approved[-1]["detail"]["words"] == ["bon pour transmission"]

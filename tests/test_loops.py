@@ -128,3 +128,30 @@ def test_an_oversized_message_is_kept_and_its_sender_told_in_french(
         assert len(message["raw"]) > 1024 * 1024
     finally:
         h.close()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Absence",
+        "Absent : RE: [3975-2026-00042] Validation requise",
+        "Absente : [3975-2026-00042] Validation requise",
+        "Réponse automatique : [3975-2026-00042] Validation requise",
+        "RE: Automatic reply: [3975-2026-00042] Validation requise",
+        "Out of Office: [3975-2026-00042] Validation requise",
+        "Automatische Antwort: [3975-2026-00042] Validation requise",
+    ],
+)
+def test_auto_reply_subjects(subject: str) -> None:
+    from parsers.loops import auto_reply_subject
+
+    assert auto_reply_subject(subject)
+
+
+@pytest.mark.parametrize(
+    "subject", ["RE: [3975-2026-00042] Validation requise", "Absence de réponse du 39 75"]
+)
+def test_subjects_that_are_not_auto_replies(subject: str) -> None:
+    from parsers.loops import auto_reply_subject
+
+    assert not auto_reply_subject(subject)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from parsers import classify
 from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
-from parsers.reply import decide
+from parsers.reply import read_reply
+from parsers.wordings import default_wordings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "tests" / "emails").glob("*.eml"))
@@ -76,4 +77,4 @@ def test_relative_date_uses_received_at() -> None:
     ],
 )
 def test_decisions(text: str, decision: str | None) -> None:
-    assert decide(text)[0] == decision
+    assert read_reply(text, default_wordings()).decision == decision

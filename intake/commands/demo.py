@@ -118,7 +118,9 @@ def _supervisor_answer(sent: list[dict[str, Any]]) -> bytes | None:
     reply["Message-ID"] = make_msgid(domain="demo.paris.fr")
     reply["In-Reply-To"] = str(original["Message-ID"])
     reply["References"] = str(original["Message-ID"])
-    quoted = "\n".join(f"> {line}" for line in str(original.get_content()).splitlines())
+    text = original.get_body(("plain",))
+    lines = str(text.get_content()).splitlines() if text is not None else []
+    quoted = "\n".join(f"> {line}" for line in lines)
     reply.set_content(
         f"Approuvé, merci.\n\nLe {original['Date']}, {original['From']} a écrit :\n{quoted}\n"
     )

@@ -13,6 +13,7 @@ from intake.checks import (
     Check,
     config_check,
     database_check,
+    decisions_check,
     form_check,
     rules_check,
     secret_check,
@@ -23,7 +24,7 @@ from intake.cli import config_option
 from intake.config import Settings, find_config, load_settings
 from intake.errors import ConfigError
 
-NEEDS_CONFIG = ("rules", "form", "templates", "database", "secret", "mailbox", "smtp")
+NEEDS_CONFIG = ("rules", "form", "decisions", "templates", "database", "secret", "mailbox", "smtp")
 
 
 @click.command()
@@ -81,6 +82,7 @@ def run_checks(config_path: Path | None, address: str | None, create: bool) -> l
     checks += [
         rules_check(settings),
         form_check(settings),
+        decisions_check(settings),
         templates_check(settings),
         database_check(settings),
         secret_check(settings),

@@ -60,6 +60,7 @@ def init(folder: Path, force: bool, mailbox: str, outbox: str, database: str) ->
 
     intake.yaml (every setting, with a comment), rules.yaml (the directory of the Paris
     mairies and services, and the routing rules), form.yaml (the official fiche),
+    decisions.yaml (the wordings of supervisors' answers),
     templates/fr/ (the mails), and intake.env (the secrets: a fresh INTAKE_SECRET, the
     passwords to fill in; mode 0600). Existing files are left alone, and nothing is
     written, unless --force is given. Then edit intake.yaml and check with `intake doctor`.
@@ -76,6 +77,7 @@ def init(folder: Path, force: bool, mailbox: str, outbox: str, database: str) ->
         folder / "intake.yaml": starter_config(mailbox=mailbox, outbox=outbox, database=database),
         folder / "rules.yaml": SHIPPED / "rules.yaml",
         folder / "form.yaml": SHIPPED / "form.yaml",
+        folder / "decisions.yaml": SHIPPED / "decisions.yaml",
         **{folder / "templates" / "fr" / t.name: t for t in templates},
     }
     env_file = folder / "intake.env"
@@ -98,7 +100,7 @@ def init(folder: Path, force: bool, mailbox: str, outbox: str, database: str) ->
         raise ConfigError(f"cannot write into {folder}: {exc.strerror}") from exc
     _make_maildir(folder, mailbox)
     config = folder / "intake.yaml"
-    click.echo(f"wrote {config}, rules.yaml, form.yaml,")
+    click.echo(f"wrote {config}, rules.yaml, form.yaml, decisions.yaml,")
     click.echo(f"  {len(templates)} templates in {folder / 'templates' / 'fr'},")
     click.echo(f"  and {env_file} (mode 0600, with a fresh INTAKE_SECRET)")
     click.echo("\nNext:")

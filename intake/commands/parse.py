@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -11,14 +12,22 @@ from intake.cli import config_option, emit_json, settings_from
 from intake.runtime import make_parse_context
 from parsers import classify
 from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
+from parsers.own import OwnText
 from rules.loader import load_rules
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option(
+    "--sent",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    multiple=True,
+    help="A mail we sent (.eml) that FILE answers: its lines are quoted text, as the worker "
+    "reads replies knowing the outbox.",
+)
 @config_option
-def parse(file: Path, as_json: bool, config_path: Path | None) -> None:
+def parse(file: Path, as_json: bool, sent: tuple[Path, ...], config_path: Path | None) -> None:
     """Show what intake makes of one raw email (.eml).
 
     Exit status: 0 for a fiche, an ignored mail or a reply, 1 for an invalid fiche,
@@ -27,9 +36,12 @@ def parse(file: Path, as_json: bool, config_path: Path | None) -> None:
     \b
     Example:
       intake parse fiche.eml --json
+      intake parse reponse.eml --sent demande.eml
     """
     settings = settings_from(config_path)
     ctx = make_parse_context(settings, load_rules(settings.path(settings.rules)))
+    if sent:
+        ctx = dataclasses.replace(ctx, sent=OwnText.of_mails([p.read_bytes() for p in sent]))
     result = classify(file.read_bytes(), ctx)
     if as_json:
         emit_json(result.model_dump(mode="json", exclude={"partial"}))
@@ -50,4 +62,6 @@ def describe(result: FicheResult | InvalidResult | IgnoredResult | ReplyResult) 
         return "invalid:\n" + "\n".join(f"  {e.field or '-'}: {e.message}" for e in result.errors)
     if isinstance(result, IgnoredResult):
         return f"ignored ({result.reason})"
-    return f"reply to {result.ref}: decision={result.decision}\n{result.comment or ''}".rstrip()
+    words = f" ({', '.join(result.decided_by)})" if result.decided_by else ""
+    text = "\n".join(f"  | {line}" for line in (result.new_text or "").splitlines())
+    return f"reply to {result.ref}: decision={result.decision}{words}\nnew text:\n{text}".rstrip()

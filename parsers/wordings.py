@@ -1,0 +1,211 @@
+"""`decisions.yaml`: the wordings of a supervisor's answer (approve, refuse, doubt, absence...).
+
+Loaded and checked like the form: a mistake names the file, the list and the wording. The
+reply reader (parsers.reply) only ever sees the compiled `Wordings`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from intake.errors import ConfigError
+from parsers.fold import fold
+
+#: The wordings shipped with the code, beside form.yaml.
+SHIPPED_WORDINGS = Path(__file__).resolve().parents[1] / "config" / "decisions.yaml"
+
+Kind = Literal[
+    "absence",
+    "instructions",
+    "neutral",
+    "reject",
+    "approve",
+    "doubt",
+    "conditions",
+    "reservations",
+    "negations",
+]
+#: When two wordings of the same length start at the same word, the first kind here wins.
+KINDS: tuple[Kind, ...] = (
+    "absence",
+    "instructions",
+    "neutral",
+    "reject",
+    "approve",
+    "doubt",
+    "conditions",
+    "reservations",
+    "negations",
+)
+
+_WORD = re.compile(r"[a-z0-9]+'?")
+
+
+def words(text: str) -> list[str]:
+    """Folded words, an apostrophe kept on the word it ends ("n'", "d'"), so that "n'" (a
+    negation) is never confused with the "n" of "n° 42"."""
+    return _WORD.findall(fold(text))
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    """A wording as words; a "*" ending a word stays glued to it as a prefix mark."""
+    folded = fold(text)
+    if re.search(r"\*(?=[a-z0-9*])|(?<![a-z0-9'])\*", folded):
+        raise ValueError(f"{text!r}: '*' may only end a word")
+    return tuple(re.findall(r"[a-z0-9]+'?\*?", folded))
+
+
+class WordingsFile(BaseModel):
+    """The file as an admin writes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    approve: list[str]
+    reject: list[str]
+    reject_first: list[str] = []
+    negations: list[str]
+    neutral: list[str] = []
+    doubt: list[str] = []
+    conditions: list[str] = []
+    reservations: list[str] = []
+    absence: list[str] = []
+    instructions: list[str] = []
+    end_of_answer: list[str] = []
+
+    @model_validator(mode="after")
+    def _check(self) -> WordingsFile:
+        seen: dict[tuple[str, ...], str] = {}
+        for kind in (*KINDS, "end_of_answer"):
+            for text in getattr(self, kind):
+                phrase = _phrase(text)
+                if not phrase:
+                    raise ValueError(f"{kind}: the wording {text!r} has no letters or digits")
+                if phrase in seen:
+                    raise ValueError(f"{text!r} is listed twice (in {seen[phrase]} and {kind})")
+                seen[phrase] = kind
+        for text in self.reject_first:
+            if len(_phrase(text)) != 1:
+                raise ValueError(f"reject_first: {text!r} must be one word")
+        return self
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Kind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, eq=False)
+class Wordings:
+    """The compiled wordings: phrases indexed by their first word."""
+
+    #: first word (or prefix, for wildcards) -> [(words, kind)], longest first
+    exact: dict[str, list[tuple[tuple[str, ...], Kind]]]
+    prefixed: list[tuple[tuple[str, ...], Kind]]
+    reject_first: frozenset[str]
+    #: One-word negations: a refusal starting with one ("pas d'accord") is not negated by the
+    #: "ne" before it ("je ne suis pas d'accord").
+    negation_words: frozenset[str]
+    end_of_answer: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def compile(cls, source: WordingsFile) -> Wordings:
+        exact: dict[str, list[tuple[tuple[str, ...], Kind]]] = {}
+        prefixed: list[tuple[tuple[str, ...], Kind]] = []
+        for kind in KINDS:
+            for text in getattr(source, kind):
+                phrase = _phrase(text)
+                if phrase[0].endswith("*"):
+                    prefixed.append((phrase, kind))
+                else:
+                    exact.setdefault(phrase[0], []).append((phrase, kind))
+        for entries in exact.values():
+            entries.sort(key=lambda e: (-len(e[0]), KINDS.index(e[1])))
+        return cls(
+            exact=exact,
+            prefixed=prefixed,
+            reject_first=frozenset(_phrase(w)[0] for w in source.reject_first),
+            negation_words=frozenset(
+                p[0] for p in map(_phrase, source.negations) if len(p) == 1
+            ),
+            end_of_answer=tuple(_phrase(w) for w in source.end_of_answer),
+        )
+
+    def matches(self, tokens: list[str]) -> list[Match]:
+        """The wordings found in `tokens`: the longest first, never two on the same word."""
+        found: list[Match] = []
+        for i, token in enumerate(tokens):
+            for phrase, kind in self.exact.get(token, ()):
+                if _fits(phrase, tokens, i):
+                    found.append(Match(kind, i, i + len(phrase)))
+            for phrase, kind in self.prefixed:
+                if _fits(phrase, tokens, i):
+                    found.append(Match(kind, i, i + len(phrase)))
+        found.sort(key=lambda m: (m.start - m.end, KINDS.index(m.kind), m.start))
+        taken: set[int] = set()
+        kept: list[Match] = []
+        for match in found:
+            span = set(range(match.start, match.end))
+            if not span & taken:
+                taken |= span
+                kept.append(match)
+        return sorted(kept, key=lambda m: m.start)
+
+    def ends_answer(self, line: str) -> bool:
+        tokens = words(line)
+        return any(tuple(tokens[: len(p)]) == p for p in self.end_of_answer)
+
+
+def _fits(phrase: tuple[str, ...], tokens: list[str], at: int) -> bool:
+    if at + len(phrase) > len(tokens):
+        return False
+    for want, got in zip(phrase, tokens[at:], strict=False):
+        if want.endswith("*"):
+            if not got.startswith(want[:-1]):
+                return False
+        elif want != got:
+            return False
+    return True
+
+
+def load_wordings(path: Path) -> Wordings:
+    """Reads and checks a wordings file; ConfigError names the file and the problem. Cached by
+    path and modification time, so an admin's edit is read without a restart."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the decision wordings ({exc.strerror})") from exc
+    return _load(path.resolve(), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path, stamp: int) -> Wordings:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the decision wordings ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    try:
+        return Wordings.compile(WordingsFile.model_validate(raw))
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
+        ]
+        raise ConfigError("\n".join(lines)) from exc
+
+
+@functools.cache
+def default_wordings() -> Wordings:
+    """The shipped wordings (config/decisions.yaml), read once."""
+    return load_wordings(SHIPPED_WORDINGS)
