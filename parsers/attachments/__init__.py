@@ -20,12 +20,13 @@ from parsers.attachments.guard import (
     damaged,
     protected,
 )
+from parsers.attachments.scanned import NO_FICHE, NotRead, Scanned, ocr_problem
 from parsers.attachments.tnef import is_tnef, unpack_tnef
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
 from parsers.form import FormDefinition
 from parsers.mime import Attachment
-from parsers.model import FieldError, Source
+from parsers.model import OCR_SOURCES, FieldError, Source
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 
@@ -42,6 +43,7 @@ _KINDS: tuple[tuple[Source, str, str, str, bool], ...] = (
     ("odt", r"\.odt$", "opendocument.text", "odt", True),
     ("pdf", r"\.pdf$", "application/pdf", "pdf", False),
     ("csv", r"\.csv$", "text/csv", "delimited", False),
+    ("photo", r"\.(jpe?g|png|tiff?)$", "image/", "ocr", False),
 )
 
 
@@ -107,14 +109,28 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     if zipped:
         check_zip(name, att.data, limits.max_inflated_bytes)
     try:
-        grids, text = reader(att.data)
+        source, grids, text = _read_file(source, reader, att.data)
     except Protected as exc:
         raise protected(name) from exc
+    except NotRead as exc:
+        raise Unreadable(ocr_problem(name, source == "pdf", exc.reason)) from exc
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
     records = records_of(grids, text, form)
     if records:
         found.fiches.append((source, records))
+    elif source in OCR_SOURCES and text.strip():
+        raise Unreadable(ocr_problem(name, source == "scan", NO_FICHE))
+
+
+def _read_file(source: Source, reader: Reader, data: bytes) -> tuple[Source, list[Grid], str]:
+    """The reader's grids and text; a PDF of page images goes to OCR and becomes a "scan"."""
+    try:
+        return (source, *reader(data))
+    except Scanned:
+        from parsers.attachments.ocr import read_scan  # late: Pillow, numpy, pdfium
+
+        return ("scan", *read_scan(data))
 
 
 def _guarded(att: Attachment, form: FormDefinition, found: Found, depth: int) -> None:
