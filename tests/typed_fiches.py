@@ -8,6 +8,7 @@ builders, means a file and what it must give cannot drift apart.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -403,7 +404,7 @@ def mail_with(filename: str, data: bytes, body: str = "Bonjour,\n\nci-joint la f
     message["To"] = "signalements-3975@paris.fr"
     message["Subject"] = "Fiche de signalement"
     message["Date"] = MAIL_DATE
-    message["Message-ID"] = f"<{filename}@mairie.paris.fr>"
+    message["Message-ID"] = f"<{hashlib.sha1(data).hexdigest()[:16]}@mairie.paris.fr>"
     message.set_content(body)
     maintype, subtype = _TYPES[filename.rsplit(".", 1)[1].lower()].split("/")
     message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)

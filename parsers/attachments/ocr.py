@@ -95,7 +95,7 @@ def _profile(ink: Image.Image, angle: float) -> float:
     """How sharply the rows of ink stand out once the page is turned by `angle` degrees: the
     variance of the row averages peaks when text lines are level."""
     turned = ink.rotate(angle, resample=Image.Resampling.BILINEAR)
-    rows = list(turned.resize((1, turned.height), Image.Resampling.BOX).getdata())
+    rows = turned.resize((1, turned.height), Image.Resampling.BOX).tobytes()
     mean = sum(rows) / len(rows)
     return sum((r - mean) ** 2 for r in rows)
 
