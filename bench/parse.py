@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "emails"), str(ROOT / "tests")]
 
 import make_attachments as make  # noqa: E402 - the golden files' builders
 from msgfile import msg_bytes  # noqa: E402 - the tests' Outlook .msg writer
+from typed_fiches import mail_with  # noqa: E402 - the scans' mail
 
 from parsers import classify  # noqa: E402
 from parsers.context import ParseContext  # noqa: E402
@@ -116,15 +119,32 @@ def measure(iterations: int) -> list[tuple[str, int, float, float]]:
     return results
 
 
+def measure_ocr(iterations: int) -> tuple[int, float, float]:
+    """(scans, wall seconds, CPU seconds with Tesseract's) over the golden scans and photos."""
+    ctx = ParseContext(directory=load_rules(ROOT / "config" / "rules.yaml").directory)
+    files = sorted((ROOT / "tests" / "files" / "scans").iterdir())
+    mails = [mail_with(f.name, f.read_bytes()) for f in files]
+    start, before = time.perf_counter(), os.times()
+    for i in range(iterations):
+        assert isinstance(classify(mails[i % len(mails)], ctx), FicheResult), files[i % len(files)]
+    after = os.times()
+    cpu = sum(after[:4]) - sum(before[:4])  # this process and its tesseract children
+    return iterations, time.perf_counter() - start, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--iterations", type=int, default=300, help="fiches per format")
+    parser.add_argument("--scans", type=int, default=8, help="scans and photos read by OCR")
     args = parser.parse_args()
     # Wall time is what a user sees; CPU time is this process's own, fair on a shared machine.
     head = ("format", "fiches", "seconds", "fiches/s", "cpu s", "fiches/cpu s")
     print(f"{head[0]:<8}{head[1]:>8}{head[2]:>10}{head[3]:>10}{head[4]:>8}{head[5]:>14}")
     for name, n, elapsed, cpu in measure(args.iterations):
         print(f"{name:<8}{n:>8}{elapsed:>10.2f}{n / elapsed:>10.0f}{cpu:>8.2f}{n / cpu:>14.0f}")
+    if args.scans and shutil.which("tesseract"):
+        n, elapsed, cpu = measure_ocr(args.scans)
+        print(f"{'ocr':<8}{n:>8}{elapsed:>10.2f}{n / elapsed:>10.2f}{cpu:>8.2f}{n / cpu:>14.2f}")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Category = Literal["transfer_error", "wrong_information", "other"]
+#: "scan": a PDF of page images, "photo": a JPEG/PNG/TIFF; both read by OCR.
 Source = Literal[
-    "body", "html", "docx", "xlsx", "ods", "odt", "pdf", "csv", "doc", "xls", "rtf", "msg", "txt"
+    "body", "html", "docx", "xlsx", "ods", "odt", "pdf", "csv", "doc", "xls", "rtf", "msg", "txt",
+    "scan", "photo",
 ]
+OCR_SOURCES: tuple[Source, ...] = ("scan", "photo")
 Decision = Literal["approve", "reject"]
 
 #: Canonical fields in the order of the official form.

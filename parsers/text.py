@@ -6,18 +6,31 @@ import re
 
 from parsers.fold import fold
 from parsers.form import FormDefinition, default_form
+from parsers.values import MONTHS
 
 Pair = tuple[str, str]
+
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 #: Fields whose value may start on the line after its label, even after a blank line.
 LONG_FIELDS = frozenset(
     {"description", "caller_request", "wrong_information", "follow_up", "expected_service"}
 )
 _BULLET = re.compile(r"^\s*(?:>\s*)*(?:[-*•·–—▪◦►➢]\s*|\d{1,2}[.)]\s+)?")
+_DATE = (
+    r"(\d{1,2}(er)?\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
+    rf"|\d{{1,2}}(er)? ({_MONTH_ALT})\.? \d{{4}})"
+)
+#: Lines that end what an agent typed: greetings, "Fait à Paris, le 13/03/2026", a date alone,
+#: the signature and visa boxes of the printed fiche, page numbers of a PDF's footer.
 _CLOSING = re.compile(
     r"^(cordialement|bien cordialement|tres cordialement|bien a vous|bonne journee|bonne soiree"
     r"|sinceres salutations|salutations|merci( d'avance| par avance| beaucoup)?\b|best regards"
-    r"|regards|a bientot|en vous remerciant|je reste a (votre|ta) disposition|--\s*$)"
+    r"|regards|a bientot|en vous remerciant|je reste a (votre|ta) disposition|--\s*$"
+    rf"|fait a [a-z' -]+,? (le )?{_DATE}|((fait )?a )?[a-z' -]{{2,30}},? le {_DATE}\s*[.,]?$"
+    rf"|le {_DATE}\s*[.,]?$"
+    r"|(signatures?|visa|cachet)( (du |de la |de l')[a-z' ]{1,30})?\s*(:.*)?$"
+    r"|page \d+( ?(/|sur) ?\d+)?\s*$|\d{1,3} / \d{1,3}\s*$|- \d{1,3} -\s*$)"
 )
 _BOX_FIRST = re.compile(r"^\s*(\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑□■✓✔✅])\s*(.+)$")
 _SPLIT_TAB = re.compile(r"\t+|\s{3,}|\s+\|\s+")
@@ -66,6 +79,9 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
     field: str | None = None
     parts: list[str] = []
     blank_run = 0
+    # After a closing formula come the signature block and the visa: a line there that reads
+    # like a label alone ("Mairie du 12e" under a name) starts no field; "Label : value" does.
+    closed = False
 
     def flush() -> None:
         if field is not None:
@@ -82,15 +98,16 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
             continue
         blank_run = 0
         found = _split(line, form)
-        if found:
+        if found and (found[2] or not closed):
             flush()
-            field, parts = found[0], [found[2]]
-            continue
-        if field is None:
+            field, parts, closed = found[0], [found[2]], False
             continue
         if is_closing(stripped):
+            closed = closed or field is not None or bool(pairs)  # a closing before the fiche
             flush()
             field, parts = None, []
+            continue
+        if field is None:
             continue
         parts.append(stripped)
     flush()

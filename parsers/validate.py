@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from parsers.fields import RawFiche
 from parsers.form import ALWAYS_REQUIRED, FormDefinition, default_form
-from parsers.model import Fiche, FieldError, Source
+from parsers.model import OCR_SOURCES, Fiche, FieldError, Source
 from parsers.service import resolve_service
 from parsers.values import is_blank, parse_category, parse_date, parse_time
 from rules.directory import Directory
@@ -37,6 +37,16 @@ class Outcome:
 
 def _quote(value: str) -> str:
     return f"« {value if len(value) <= 60 else value[:57] + '…'} »"
+
+
+def ocr_warnings(value: dict[str, str | None], form: FormDefinition) -> list[FieldError]:
+    """One warning per field read from a scan or a photo: OCR mistakes a 3 for an 8."""
+    return [
+        FieldError(field=name, message=f"{label} : {_quote(text)} lu par reconnaissance de "
+                   "caractères, vérifiez cette valeur.")
+        for name, label in form.labels.items()
+        if (text := value.get(name)) is not None
+    ]
 
 
 def build(
@@ -131,6 +141,8 @@ def build(
         partial["call_time"] = call_time
     if category is not None:
         partial["category"] = category
+    if source in OCR_SOURCES:
+        warnings += ocr_warnings(value, form)
     if errors or service is None or call_date is None or category is None or description is None:
         return Outcome(None, errors, warnings, partial)
     fiche = Fiche(

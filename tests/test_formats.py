@@ -24,6 +24,7 @@ from msgfile import MsgAttachment, msg_bytes
 
 from parsers import classify
 from parsers.attachments import readable_formats
+from parsers.attachments.guard import damaged
 from parsers.context import ParseContext
 from parsers.form import Limits, default_form
 from parsers.model import FicheResult, InvalidResult
@@ -304,7 +305,7 @@ def test_unknown_format_names_it_and_what_is_read() -> None:
     )
     assert readable_formats() == (
         "Word (.docx, .doc), Excel (.xlsx, .xls), LibreOffice (.odt, .ods), PDF, CSV, RTF, "
-        "message Outlook (.msg, .eml) ou texte (.txt)"
+        "message Outlook (.msg, .eml), texte (.txt) ou photo de la fiche (.jpg, .png)"
     )
 
 
@@ -317,20 +318,19 @@ def test_powerpoint_97_is_an_unknown_format() -> None:
     assert "le format « .ppt » n'est pas pris en charge" in message
 
 
-def test_archive_and_photo_are_named() -> None:
+def test_archive_and_broken_photo_are_named() -> None:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("fiche.docx", b"...")
     photo = b"\xff\xd8\xff\xe0" + os.urandom(150_000)
     found = messages(mail([("fiches.zip", archive.getvalue(), "application/zip"),
                            ("IMG_2041.JPG", photo, "image/jpeg")]))
+    # A file that could not be read comes first, then the ones read without a fiche.
     assert found == [
+        str(damaged("IMG_2041.JPG")),  # a photo is read by OCR: these bytes are no picture
         "Pièce jointe « fiches.zip » non lue : c'est une archive compressée, dont le contenu "
         "n'est pas ouvert. Joignez la fiche elle-même (Word, Excel, LibreOffice ou PDF), ou "
         "recopiez-la dans le corps du message.",
-        "Pièce jointe « IMG_2041.JPG » non lue : c'est une image (photo ou document numérisé), "
-        "et le texte d'une image n'est pas lu. Renvoyez le fichier Word, Excel ou LibreOffice "
-        "de la fiche, ou tapez la fiche dans le corps du message.",
     ]
 
 

@@ -32,12 +32,13 @@ from parsers.attachments.guard import (
     reader_missing,
     unknown_format,
 )
+from parsers.attachments.scanned import NO_FICHE, NotRead, Scanned, ocr_problem
 from parsers.attachments.tnef import is_tnef, unpack_tnef
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
 from parsers.form import FormDefinition
 from parsers.mime import Attachment, Mail
-from parsers.model import FieldError, Source
+from parsers.model import OCR_SOURCES, FieldError, Source
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 
@@ -59,13 +60,14 @@ _KINDS: tuple[tuple[Source, str, str, str, bool], ...] = (
     ("rtf", r"\.rtf$", "rtf", "rtf", False),
     ("msg", r"\.msg$", "vnd.ms-outlook", "msg", False),
     ("txt", r"\.txt$", "text/plain", "plain", False),
+    ("photo", r"\.(jpe?g|png|tiff?)$", "image/", "ocr", False),
 )
 #: How agents know each format, for the list of what is read (a kind not named here is read
 #: all the same, just not listed).
 _NAMES: dict[str, str] = {
     "docx": "Word (.docx, .doc)", "xlsx": "Excel (.xlsx, .xls)", "odt": "LibreOffice (.odt, .ods)",
     "rtf": "RTF", "pdf": "PDF", "csv": "CSV", "txt": "texte (.txt)",
-    "msg": "message Outlook (.msg, .eml)",
+    "msg": "message Outlook (.msg, .eml)", "photo": "photo de la fiche (.jpg, .png)",
 }
 #: Never a fiche: business cards, invitations, signatures and keys, Outlook's calendar data.
 _NOT_FICHES = re.compile(
@@ -77,6 +79,9 @@ _IMAGE = re.compile(
 )
 #: A picture smaller than this is a logo or an icon: a photographed fiche weighs far more.
 MIN_PICTURE_BYTES = 20_000
+#: A picture shown inside the message is a signature or a logo unless it weighs like a photo
+#: (a fiche photographed and pasted into the message).
+MIN_INLINE_PHOTO_BYTES = 150_000
 _ARCHIVE = re.compile(r"\.(zip|7z|rar|tar|gz|tgz|bz2|xz)$|^application/(x-)?(zip|7z|rar|gzip)")
 
 
@@ -140,7 +145,8 @@ def is_decoration(att: Attachment) -> bool:
     if _NOT_FICHES.search(name) or _NOT_FICHES.search(ctype):
         return True
     picture = bool(_IMAGE.search(name) or _IMAGE.search(ctype))
-    return picture and (att.inline or len(att.data) < MIN_PICTURE_BYTES)
+    small = len(att.data) < (MIN_INLINE_PHOTO_BYTES if att.inline else MIN_PICTURE_BYTES)
+    return picture and small
 
 
 def readable_formats() -> str:
@@ -209,20 +215,40 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
 
             found.mails.append(read_msg(att.data, name))
             return
-        grids, text = _reader(source, module)(att.data)
+        source, grids, text = _read_file(source, module, att.data)
     except Protected as exc:
         raise protected(name) from exc
     except ReaderMissing as exc:
         raise reader_missing(name, str(exc)) from exc
+    except NotRead as exc:
+        raise Unreadable(ocr_problem(name, source == "pdf", exc.reason)) from exc
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
     records = records_of(grids, text, form)
     if records:
         found.fiches.append((source, records))
+    elif source in OCR_SOURCES:
+        # Read but no rubrique in it; a picture too small to be a fiche gives no text at all
+        # and is passed over in silence.
+        problem = FieldError(field="", message=ocr_problem(name, source == "scan", NO_FICHE))
+        if source == "scan" and text.strip():
+            found.problems.append(problem)  # a scanned PDF is meant as the fiche: always told
+        elif text.strip():
+            found.notes.append(problem)  # a photo may be anything: told when no fiche was found
     elif source == "pdf" and not text.strip() and not any(any(r) for g in grids for r in g):
-        found.notes.append(FieldError(field="", message=str(image_only(name))))  # a scan
+        found.notes.append(FieldError(field="", message=str(image_only(name))))
     elif source != "txt":  # text files without a fiche are disclaimers, "ATT00001.txt"…
         found.notes.append(FieldError(field="", message=str(no_fiche_in(name))))
+
+
+def _read_file(source: Source, module: str, data: bytes) -> tuple[Source, list[Grid], str]:
+    """The reader's grids and text; a PDF of page images goes to OCR and becomes a "scan"."""
+    try:
+        return (source, *_reader(source, module)(data))
+    except Scanned:
+        from parsers.attachments.ocr import read_scan  # late: Pillow, numpy, pdfium
+
+        return ("scan", *read_scan(data))
 
 
 def _guarded(att: Attachment, form: FormDefinition, found: Found, depth: int) -> None:

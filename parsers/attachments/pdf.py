@@ -1,4 +1,10 @@
-"""PDF fiches: the fields of a fillable form (AcroForm), else the text of the pages."""
+"""PDF fiches: the fields of a fillable form (AcroForm), else the pages read with their layout.
+
+pypdf reads the form fields and opens files "encrypted" with an empty password; pdfium (the
+PDF engine of Chromium, through pypdfium2) gives the text runs with their positions and the
+border lines, from which `layout` rebuilds tables and paragraphs. A page that holds images
+but no text is a scan: `Scanned` hands it to the OCR reader.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,20 @@ import io
 import logging
 from typing import Any
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from parsers.attachments.guard import Protected
+from parsers.attachments.layout import Box, Grid, Rule, read_page
+from parsers.attachments.scanned import Scanned
 
-Grid = list[list[str]]
 #: A fiche is one or two pages: reading more only costs time on a hostile file.
 MAX_PAGES = 20
+#: A border is a line at most this thick (points), and at least this long.
+RULE_THICKNESS = 2.5
+RULE_LENGTH = 5.0
 
 
 def _value(field: dict[str, Any]) -> str:
@@ -29,7 +41,8 @@ def _value(field: dict[str, Any]) -> str:
     return text
 
 
-def read_pdf(data: bytes) -> tuple[list[Grid], str]:
+def _form_rows(data: bytes) -> Grid:
+    """The AcroForm fields as (label, value) rows; raises Protected when a password is needed."""
     # pypdf logs every oddity of a damaged file: not ours to report.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data), strict=False)
@@ -41,15 +54,68 @@ def read_pdf(data: bytes) -> tuple[list[Grid], str]:
             opened = False
         if not opened:
             raise Protected
-    fields = reader.get_fields() or {}
     rows: Grid = []
-    for name, field in fields.items():
+    for name, field in (reader.get_fields() or {}).items():
         # The tooltip (/TU) is often the label as printed; the name (/T) may be "Texte1".
         label = str(field.get("/TU") or name)
         rows.append([label, _value(field)])
         if label != name:
             rows.append([str(name), _value(field)])
-    pages = []
-    if not any(value for _, value in rows):
-        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PAGES]]
-    return ([rows] if rows else []), "\n".join(pages)
+    return rows
+
+
+def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
+    rules = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        left, bottom, right, top = obj.get_bounds()
+        thin, long = sorted((right - left, top - bottom))
+        if thin <= RULE_THICKNESS and long >= RULE_LENGTH:
+            rules.append(Rule(left, height - top, right, height - bottom))
+    return rules
+
+
+def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
+    textpage = page.get_textpage()
+    boxes = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if text.strip():
+            boxes.append(Box(left, height - top, right, height - bottom, " ".join(text.split())))
+    return boxes
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def read_pages(data: bytes) -> tuple[list[Grid], str]:
+    """Every page's grids and text; raises Scanned when the pages are images only."""
+    document = pdfium.PdfDocument(data)
+    try:
+        grids: list[Grid] = []
+        texts: list[str] = []
+        images = False
+        for index in range(min(len(document), MAX_PAGES)):
+            page = document[index]
+            height = page.get_height()
+            boxes = _boxes(page, height)
+            if boxes:
+                page_grids, text = read_page(boxes, _rules(page, height))
+                grids += page_grids
+                texts.append(text)
+            else:
+                images = images or _has_images(page)
+        if images and not any(t.strip() for t in texts) and not grids:
+            raise Scanned
+        return grids, "\n\n".join(texts)
+    finally:
+        document.close()
+
+
+def read_pdf(data: bytes) -> tuple[list[Grid], str]:
+    rows = _form_rows(data)
+    if any(value for _, value in rows):
+        return [rows], ""
+    grids, text = read_pages(data)
+    return ([rows] if rows else []) + grids, text
