@@ -6,11 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from parsers.category import read_category
 from parsers.fields import RawFiche
 from parsers.form import ALWAYS_REQUIRED, FormDefinition, default_form
 from parsers.model import Fiche, FieldError, Source
 from parsers.service import resolve_service
-from parsers.values import is_blank, parse_category, parse_date, parse_time
+from parsers.values import is_blank, parse_date, parse_time
 from rules.directory import Directory
 
 NO_FICHE = (
@@ -100,11 +101,10 @@ def build(
     if category_text is None:
         err("category", form.field("category").missing_message)
     else:
-        category = parse_category(category_text, form.category_words)
-        if category is None:
-            err("category", f"Type de dysfonctionnement illisible : {_quote(category_text)}. "
-                "Indiquez une seule des trois valeurs : « Erreur de transfert d'appel », "
-                "« Information erronée » ou « Autre ».")
+        reading = read_category(category_text, form)
+        category = reading.category
+        if reading.problem:
+            err("category", reading.problem)
 
     description = value.get("description")
     if description is None:
