@@ -10,6 +10,7 @@ for the agent, never a guess.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -52,22 +53,28 @@ class _Token:
     start: int
     end: int
     category: Category | None = None
-    after_only: bool = False  # "Autre : X", "Autre oui": the mark answers for the choice before
+    after_only: bool = False  # "oui", "non": they answer for the choice just before
+
+
+@functools.lru_cache(maxsize=8)
+def _choice_pattern(
+    words_of: tuple[tuple[Category, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], dict[str, Category]]:
+    """One pattern for every wording of every choice, the longest first at each place."""
+    category_of: dict[str, Category] = {}
+    for category, words in words_of:
+        for word in words:
+            category_of.setdefault(word, category)
+    alternation = "|".join(re.escape(w) for w in sorted(category_of, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])"), category_of
 
 
 def _choices(folded: str, form: FormDefinition) -> list[_Token]:
     """Non-overlapping mentions of the choices, the longest wording first at each place."""
-    found: list[tuple[int, int, Category]] = []
-    for category, words in form.category_words.items():
-        for word in words:
-            for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
-                found.append((m.start(), -len(word), category))
-    tokens: list[_Token] = []
-    for start, neg_len, category in sorted(found):
-        if tokens and start < tokens[-1].end:
-            continue
-        tokens.append(_Token("choice", start, start - neg_len, category))
-    return tokens
+    pattern, category_of = _choice_pattern(tuple(form.category_words.items()))
+    return [
+        _Token("choice", m.start(), m.end(), category_of[m[0]]) for m in pattern.finditer(folded)
+    ]
 
 
 def _fold(text: str) -> str:
@@ -77,21 +84,24 @@ def _fold(text: str) -> str:
 
 def _tokens(folded: str, form: FormDefinition) -> list[_Token]:
     tokens = _choices(folded, form)
-    taken = [(t.start, t.end) for t in tokens]
+    taken = bytearray(len(folded))  # characters already in a token
 
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+    def take(start: int, end: int) -> bool:
+        if any(taken[start:end]):
+            return False
+        taken[start:end] = b"\x01" * (end - start)
+        return True
 
+    for token in tokens:
+        take(token.start, token.end)
     for m in _MARK_RE.finditer(folded):
-        if free(m.start(), m.end()):
+        if take(m.start(), m.end()):
             kind = "empty" if m["empty"] or m["word"] == "non" else "tick"
             tokens.append(_Token(kind, m.start(), m.end(), after_only=m["word"] is not None))
-            taken.append((m.start(), m.end()))
     for pattern, kind in ((_SEP_RE, "sep"), (_COLON_RE, "colon"), (_WORD_RE, "text")):
         for m in pattern.finditer(folded):
-            if free(m.start(), m.end()):
+            if take(m.start(), m.end()):
                 tokens.append(_Token(kind, m.start(), m.end()))
-                taken.append((m.start(), m.end()))
     tokens.sort(key=lambda t: t.start)
     return _answer_words(tokens)
 
@@ -102,11 +112,9 @@ def _answer_words(tokens: list[_Token]) -> list[_Token]:
     kept: list[_Token] = []
     for i, token in enumerate(tokens):
         if token.after_only:
-            before = [t for t in tokens[:i] if t.kind != "colon"][-1:]
-            after = tokens[i + 1 : i + 2]
-            if not (before and before[0].kind == "choice") or (
-                after and after[0].kind in ("text", "colon")
-            ):
+            j = i - 2 if i > 0 and tokens[i - 1].kind == "colon" else i - 1
+            after = tokens[i + 1].kind if i + 1 < len(tokens) else "sep"
+            if j < 0 or tokens[j].kind != "choice" or after in ("text", "colon"):
                 token = _Token("text", token.start, token.end)
         kept.append(token)
     return kept
@@ -186,7 +194,7 @@ _MAX_MARKS = 12
 def _readings(tokens: list[_Token], marks: list[_Mark]) -> set[frozenset[Category]] | None:
     """Every set of ticked choices the layout allows: uniform layouts (all marks before their
     choice, or all after) first, mixed ones only when no uniform one fits. None: no reading."""
-    if len(marks) > _MAX_MARKS or any(not m.options for m in marks):
+    if not marks or any(not m.options for m in marks):
         return None
     uniform: set[frozenset[Category]] = set()
     mixed: set[frozenset[Category]] = set()
@@ -282,8 +290,9 @@ def read_category(text: str, form: FormDefinition | None = None) -> CategoryRead
     form = form or default_form()
     folded = _fold(text)
     tokens = _tokens(folded, form)
-    marks = _marks(tokens)
-    if marks and any(t.kind == "choice" for t in tokens):
+    count = sum(1 for t in tokens if t.kind in ("tick", "empty"))
+    if count and any(t.kind == "choice" for t in tokens):
+        marks = _marks(tokens) if count <= _MAX_MARKS else []
         return _from_marks(tokens, marks, form)
     return _from_words(tokens, form, text, folded)
 
