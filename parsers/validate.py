@@ -22,6 +22,8 @@ NO_FICHE = (
     "Description…), ou joignez la fiche remplie (Word, Excel ou LibreOffice)."
 )
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+#: Fields whose value is read from the text into another form: the text is kept to show it.
+READ_AS_WRITTEN = ("call_date", "call_time", "category", "reporter_email")
 TEXT_FIELDS = (
     "reporter_name", "agent_3975", "caller_request", "expected_service", "wrong_information",
     "follow_up",
@@ -34,6 +36,8 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[FieldError] = field(default_factory=list)
     partial: dict[str, str | None] = field(default_factory=dict)
+    #: The fields as written that are read into something else (dates, times, category...).
+    written: dict[str, str] = field(default_factory=dict)
 
 
 def _quote(value: str) -> str:
@@ -138,4 +142,5 @@ def build(
         call_date=call_date, call_time=call_time, category=category, description=description,
         source=source, **texts,
     )
-    return Outcome(fiche, errors, warnings, partial)
+    written = {k: v for k in READ_AS_WRITTEN if (v := value.get(k)) is not None}
+    return Outcome(fiche, errors, warnings, partial, written)
