@@ -299,6 +299,7 @@ def read_category(text: str, form: FormDefinition | None = None) -> CategoryRead
 
 # --- check boxes written one per line ("Erreur de transfert d'appel : X") --------------------
 
+_BOX_ENDS = frozenset(f"[]()xX{_TICK_GLYPHS}{_EMPTY_GLYPHS}")
 _LEADING_MARK = re.compile(rf"^\s*(?:{_MARK})", re.IGNORECASE)
 _TRAILING_MARK = re.compile(rf"(?:{_MARK})\s*$", re.IGNORECASE)
 
@@ -307,6 +308,9 @@ def split_box_line(line: str) -> tuple[str, str, str] | None:
     """(label, mark, rest) of a line that starts or ends with a check box: "☒ Autre",
     "[ ] Information erronée", "Autre ☐", "X Autre : appel coupé". None otherwise."""
     head, colon, rest = line.replace("\ufe0f", "").partition(":")
+    ends = head.strip()[:1] + head.strip()[-1:]
+    if not _BOX_ENDS.intersection(ends):
+        return None  # most lines: no box can start or end them
     for pattern in (_LEADING_MARK, _TRAILING_MARK):
         m = pattern.search(head)
         if m and not m["word"]:
