@@ -20,8 +20,9 @@ from parsers.fold import fold
 from parsers.form import FormDefinition, default_form
 from parsers.model import Category
 
-_TICK_GLYPHS = "☒☑✅■◼▣●◉⦿⊠⊗✓✔✗✘☓×🗹🗷"
-_EMPTY_GLYPHS = "☐□▢○◯❑❒◻◽⬜❏"
+# The private-use characters are Wingdings boxes as PDF exports of Word fiches give them.
+_TICK_GLYPHS = "☒☑✅■◼▣●◉⦿⊠⊗✓✔✗✘☓×🗹🗷\uf0fe\uf0fd\uf078\uf0fc\uf0fb"
+_EMPTY_GLYPHS = "☐□▢○◯❑❒◻◽⬜❏\uf06f\uf0a8\uf071"
 #: One mark as agents type it, in folded text. Groups: a ticked box or mark, an empty box, a
 #: word that answers for the choice before it ("oui", "non", "coché").
 _MARK = (

@@ -27,8 +27,8 @@ WRITTEN = {
     "other": ["Autre", "autre", "AUTRE"],
 }
 TICKS = ["x", "X", "✓", "✔", "☒", "☑", "■", "●", "◉", "⊠", "[x]", "(x)", "[ X ]", "[X]", "×", "✅",
-         "☑️"]
-EMPTIES = ["☐", "□", "▢", "[ ]", "( )", "○", "◯", "❑", "[]"]
+         "☑️", "\uf0fe"]  # the last: Wingdings' ticked box, as a PDF export of Word gives it
+EMPTIES = ["☐", "□", "▢", "[ ]", "( )", "○", "◯", "❑", "[]", "\uf0a8"]
 SEPARATORS = [" ", "  ", "   ", "\t", " / ", "/", "\n", " | ", " ; ", "\n\n"]
 ORDERS = ["{mark} {label}", "{label} {mark}", "{label} : {mark}", "{mark}{label}"]
 
