@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from intake.approvals import open_round
@@ -16,8 +17,8 @@ from intake.tickets import (
     queue_mail,
     template_for,
 )
-from outbox.fiche_view import LABELS
-from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
+from outbox.fiche_view import LABELS, fiche_lines
+from parsers.model import Fiche, FicheRead, FicheResult, FieldError, IgnoredResult, InvalidResult
 from rules.engine import route
 
 
@@ -45,11 +46,12 @@ def register_fiche(
     """Route a valid fiche and queue what follows; `existing` is an invalid ticket now fixed."""
     now = rt.clock()
     routing = route(fiche, rt.rules)
+    read = _read(result, index)
     record: dict[str, Any] = {
         **fiche_record(fiche),
         "status": "pending_approval" if routing.approval_required else "forwarded",
         "errors": None,
-        "warnings": [w.model_dump() for w in result.warnings],
+        "warnings": [w.model_dump() for w in read.warnings],
         "rule_id": routing.rule,
         "rules_version": routing.rules_version,
         "approvers": routing.approvers,
@@ -99,12 +101,43 @@ def register_fiche(
         recipients=routing.recipients,
         trace=[f"{t.rule}: {'hit' if t.matched else 'miss'} ({t.why})" for t in routing.trace],
     )
-    _acknowledge(rt, info, row, ticket, result, routing.approval_required, first=index == 0)
+    _acknowledge(rt, info, row, ticket, result, read, routing.approval_required, first=index == 0)
     if routing.approval_required:
         open_round(rt, ticket, routing.approvers, 1, message_row=row)
     else:
         enqueue_forwarding(rt, ticket, message_row=row)
     return str(ticket["ref"])
+
+
+def _read(result: FicheResult, index: int) -> FicheRead:
+    """How fiche `index` was read, with its own warnings and the mail's (an attachment that
+    could not be read), not those of the other fiches of the same mail."""
+    if index >= len(result.read):  # a result made before readings were kept
+        return FicheRead(warnings=result.warnings)
+    of_fiches = Counter((w.field, w.message) for r in result.read for w in r.warnings)
+    of_mail: list[FieldError] = []
+    for w in result.warnings:
+        if of_fiches[(w.field, w.message)]:
+            of_fiches[(w.field, w.message)] -= 1
+        else:
+            of_mail.append(w)
+    own = result.read[index]
+    return FicheRead(written=own.written, warnings=[*own.warnings, *of_mail])
+
+
+def _as_read(
+    rt: Runtime, ticket: dict[str, Any], read: FicheRead, hidden: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The fiche lines as the agent wrote them beside what was understood, each warned line
+    marked with its warning's number; warnings about withheld fields are left out."""
+    warnings = [w.model_dump() for w in read.warnings if w.field not in hidden]
+    written = dict(read.written)
+    shown = dict(ticket)
+    entry = rt.rules.directory.get(ticket.get("service_id"))
+    if entry is not None and ticket.get("service"):
+        written["service"], shown["service"] = ticket["service"], entry.name
+    lines = fiche_lines(shown, hidden, written=written, warned=[w["field"] for w in warnings])
+    return lines, warnings
 
 
 def _acknowledge(
@@ -113,6 +146,7 @@ def _acknowledge(
     row: int,
     ticket: dict[str, Any],
     result: FicheResult,
+    read: FicheRead,
     approval_required: bool,
     *,
     first: bool,
@@ -123,10 +157,12 @@ def _acknowledge(
     # A forwarded fiche: the reporter is its author, the person who forwarded it is copied.
     cc = [info.reply_to] if info.reply_to and info.reply_to != reporter else None
     hidden = hidden_fields(rt.rules, ticket, [reporter, *(cc or [])])
+    lines, warnings = _as_read(rt, ticket, read, hidden)
     context = {
         **mail_context(ticket, hidden),
+        "fiche": lines,
         "routing": {"approval_required": approval_required},
-        "warnings": [w.model_dump() for w in result.warnings],
+        "warnings": warnings,
         # Rows of the same email that could not be registered: told once, with the first.
         "rejected": [r.model_dump() for r in result.rejected] if first else [],
     }

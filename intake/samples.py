@@ -11,6 +11,7 @@ from jinja2 import TemplateError, UndefinedError
 
 from intake.errors import ConfigError
 from intake.tickets import mail_context
+from outbox.fiche_view import fiche_lines
 from outbox.render import Renderer
 
 SAMPLE_SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
@@ -56,7 +57,13 @@ _ERRORS = [
 EXTRA: dict[str, dict[str, Any]] = {
     "accuse-reception": {
         "routing": {"approval_required": True},
-        "warnings": [{"field": "call_time", "message": "Heure de l'appel illisible."}],
+        # As the agent wrote it ("hier", "vers 14h30"), the call time read with a warning.
+        "fiche": fiche_lines(
+            SAMPLE_TICKET,
+            written={"call_date": "hier", "call_time": "vers 14h30"},
+            warned=["call_time"],
+        ),
+        "warnings": [{"field": "call_time", "message": "Heure de l'appel lue sur une image."}],
         "rejected": [],
     },
     "demande-validation": {

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from parsers.category import box_lines_text
 from parsers.form import FormDefinition, default_form
-from parsers.values import clean_value, has_time, is_blank, is_ticked, parse_category
+from parsers.model import Category
+from parsers.values import clean_value, has_time, is_blank
 
 RawFiche = dict[str, str]
 
 
 def collect(pairs: Iterable[tuple[str, str]], form: FormDefinition | None = None) -> RawFiche:
-    """The first non-blank value of each field; combined date+time and check box lines split."""
+    """The first non-blank value of each field; combined date+time split; check box lines (one
+    per choice) read together with the rubrique into one category value."""
     form = form or default_form()
     raw: RawFiche = {}
-    ticked: list[str] = []
+    boxes: list[tuple[Category, str]] = []
 
     def put(field: str, value: str) -> None:
         if field not in raw or (is_blank(raw[field]) and not is_blank(value)):
             raw[field] = value
 
     for field, value in pairs:
-        value = clean_value(value)
+        value = clean_value(value, keep_lines=field == "category")
         if field.startswith("cat:"):
-            if is_ticked(value):
-                ticked.append(field[4:])
+            boxes.append((field[4:], value))  # type: ignore[arg-type] # form.yaml's values
             continue
         if field in ("call_datetime", "call_date"):
             put("call_date", value)
@@ -32,10 +34,10 @@ def collect(pairs: Iterable[tuple[str, str]], form: FormDefinition | None = None
                 put("call_time", value)
             continue
         put(field, value)
-    words = form.category_words
-    if ticked and (is_blank(raw.get("category")) or parse_category(raw["category"], words) is None):
-        names = form.category_labels
-        raw["category"] = " ".join(f"[X] {names[c]}" for c in dict.fromkeys(ticked))
+    written = raw.get("category")
+    listed = box_lines_text(None if is_blank(written) else written, boxes, form) if boxes else None
+    if listed is not None:
+        raw["category"] = listed
     return raw
 
 

@@ -82,6 +82,8 @@ def _strings(cell: Element) -> list[str]:
             if stack and el.tail:
                 out.append(el.tail)
         elif isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            if child.tag == "br" or child.tag in _BLOCKS:
+                out.append(_LINE)
             if child.text:
                 out.append(child.text)
             stack.append((child, iter(child)))
@@ -90,9 +92,14 @@ def _strings(cell: Element) -> list[str]:
     return out
 
 
+#: Where a cell's text breaks (<br>, a block): a row of check boxes is read by its lines.
+_LINE = "\x00"
+
+
 def cell_text(cell: Element) -> str:
     # A space between strings keeps words of separate tags apart: "<div>Nom</div><div>Prénom".
-    return clean_spaces(" ".join(_strings(cell)))
+    lines = " ".join(_strings(cell)).split(_LINE)
+    return "\n".join(line for line in map(clean_spaces, lines) if line)
 
 
 def table_rows(html: str | HtmlTree) -> list[list[str]]:

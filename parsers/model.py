@@ -65,10 +65,20 @@ class FieldError(BaseModel):
     message: str
 
 
+class FicheRead(BaseModel):
+    """How one fiche was read: the fields as written where they were understood as something
+    else (a date "hier", check boxes for the category), and the warnings about that fiche."""
+
+    written: dict[str, str] = {}
+    warnings: list[FieldError] = []
+
+
 class FicheResult(BaseModel):
     kind: Literal["fiche"] = "fiche"
     fiches: list[Fiche]
     warnings: list[FieldError] = []
+    #: One per fiche, in the order of `fiches`: shown back to the agent who wrote them.
+    read: list[FicheRead] = []
     #: Problems of fiches that could not be registered while others in the same email could
     #: (a spreadsheet with one fiche per row): the sender is told about these.
     rejected: list[FieldError] = []

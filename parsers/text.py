@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.category import split_box_line
 from parsers.fold import fold
 from parsers.form import FormDefinition, default_form
 from parsers.values import MONTHS
@@ -32,13 +33,17 @@ _CLOSING = re.compile(
     r"|(signatures?|visa|cachet)( (du |de la |de l')[a-z' ]{1,30})?\s*(:.*)?$"
     r"|page \d+( ?(/|sur) ?\d+)?\s*$|\d{1,3} / \d{1,3}\s*$|- \d{1,3} -\s*$)"
 )
-_BOX_FIRST = re.compile(r"^\s*(\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑□■✓✔✅])\s*(.+)$")
 _SPLIT_TAB = re.compile(r"\t+|\s{3,}|\s+\|\s+")
 
 
 def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
     """(field, label, value) when the line starts with a known label."""
     body = _BULLET.sub("", line, count=1)
+    box = split_box_line(body)  # before labels: folding a label erases its box
+    if box:
+        field = form.match_label(box[0])
+        if field and field.startswith("cat:"):
+            return field, box[0], f"{box[1]} {box[2]}".strip()
     for sep in (":", "："):
         if sep in body:
             label, value = body.split(sep, 1)
@@ -50,20 +55,10 @@ def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
         field = form.match_label(parts[0])
         if field:
             return field, parts[0], parts[1].strip(" :|")
-    box = _BOX_FIRST.match(body)
-    if box:
-        field = form.match_label(box[2])
-        if field and field.startswith("cat:"):
-            return field, box[2], box[1]
-    # A label alone on its line (value on the next lines), or "Label X" check box lines.
+    # A label alone on its line (value on the next lines).
     field = form.match_label(body.strip().rstrip(":").strip())
     if field:
         return field, body.strip(), ""
-    m = re.match(r"^(.*?)\s+(\[?\s*[xX✓✔☒☑]\s*\]?)\s*$", body.strip())
-    if m:
-        field = form.match_label(m[1])
-        if field and field.startswith("cat:"):
-            return field, m[1], m[2]
     return None
 
 
@@ -85,7 +80,7 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
 
     def flush() -> None:
         if field is not None:
-            pairs.append((field, " ".join(p for p in parts if p).strip()))
+            pairs.append((field, "\n".join(p for p in parts if p).strip()))
 
     for raw in lines:
         line = raw.replace("\u00a0", " ").rstrip()

@@ -6,11 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from parsers.category import read_category
 from parsers.fields import RawFiche
 from parsers.form import ALWAYS_REQUIRED, FormDefinition, default_form
 from parsers.model import OCR_SOURCES, Fiche, FieldError, Source
 from parsers.service import resolve_service
-from parsers.values import is_blank, parse_category, parse_date, parse_time
+from parsers.values import is_blank, parse_date, parse_time
 from rules.directory import Directory
 
 NO_FICHE = (
@@ -21,6 +22,8 @@ NO_FICHE = (
     "Description…), ou joignez la fiche remplie (Word, Excel ou LibreOffice)."
 )
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+#: Fields whose value is read from the text into another form: the text is kept to show it.
+READ_AS_WRITTEN = ("call_date", "call_time", "category", "reporter_email")
 TEXT_FIELDS = (
     "reporter_name", "agent_3975", "caller_request", "expected_service", "wrong_information",
     "follow_up",
@@ -33,6 +36,8 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[FieldError] = field(default_factory=list)
     partial: dict[str, str | None] = field(default_factory=dict)
+    #: The fields as written that are read into something else (dates, times, category...).
+    written: dict[str, str] = field(default_factory=dict)
 
 
 def _quote(value: str) -> str:
@@ -110,11 +115,10 @@ def build(
     if category_text is None:
         err("category", form.field("category").missing_message)
     else:
-        category = parse_category(category_text, form.category_words)
-        if category is None:
-            err("category", f"Type de dysfonctionnement illisible : {_quote(category_text)}. "
-                "Indiquez une seule des trois valeurs : « Erreur de transfert d'appel », "
-                "« Information erronée » ou « Autre ».")
+        reading = read_category(category_text, form)
+        category = reading.category
+        if reading.problem:
+            err("category", reading.problem)
 
     description = value.get("description")
     if description is None:
@@ -150,4 +154,5 @@ def build(
         call_date=call_date, call_time=call_time, category=category, description=description,
         source=source, **texts,
     )
-    return Outcome(fiche, errors, warnings, partial)
+    written = {k: v for k in READ_AS_WRITTEN if (v := value.get(k)) is not None}
+    return Outcome(fiche, errors, warnings, partial, written)

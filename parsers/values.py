@@ -1,14 +1,11 @@
-"""Reading values as agents write them: dates, times, categories, check boxes, blanks."""
+"""Reading values as agents write them: dates, times, blanks (categories: parsers.category)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from collections.abc import Mapping
 
 from parsers.fold import clean_spaces, fold
-from parsers.model import Category
 
 #: Values that mean "nothing written" (compared folded, trailing punctuation removed).
 BLANKS: frozenset[str] = frozenset(
@@ -121,83 +118,10 @@ def has_time(text: str) -> bool:
     return parse_time(text) is not None
 
 
-# --- categories ------------------------------------------------------------------------
-
-#: Folded words naming each category, printed label first (from form.yaml's categories).
-CategoryWords = Mapping[Category, tuple[str, ...]]
-
-
-def _default_words() -> CategoryWords:
-    from parsers.form import default_form  # late: the form module is heavier to import
-
-    return default_form().category_words
-
-
-_TICKED = r"\[\s*[x✓✔✗✘v*]\s*\]|\(\s*[x✓✔✗✘v*]\s*\)|[☒☑✅■⊠✓✔✗✘]"
-_UNTICKED = r"\[\s*\]|\(\s*\)|[☐□▢]"
-_BOX = re.compile(rf"({_TICKED})|({_UNTICKED})")
-_MARK_AFTER = re.compile(r"^\s*[:=]?\s*(?:x|oui|✓|✔|☒|☑)(?![a-z])")
-
-
-@functools.lru_cache(maxsize=1024)
-def _word_re(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
-
-
-def _words_category(folded: str, words_of: CategoryWords) -> Category | None:
-    best: tuple[int, int, Category] | None = None
-    for category, words in words_of.items():
-        for word in words:
-            for m in _word_re(word).finditer(folded):
-                key = (m.start(), -len(word), category)
-                if best is None or key[:2] < best[:2]:
-                    best = key
-    return best[2] if best else None
-
-
-def parse_category(text: str, words_of: CategoryWords | None = None) -> Category | None:
-    """The category a value names: check boxes first, then words and synonyms."""
-    words_of = words_of or _default_words()
-    folded = fold(text).replace("’", "'")
-    boxes = list(_BOX.finditer(folded))
-    if boxes:
-        ticked: list[Category] = []
-        for i, box in enumerate(boxes):
-            end = boxes[i + 1].start() if i + 1 < len(boxes) else len(folded)
-            if box[1]:
-                found = _words_category(folded[box.end() : end], words_of)
-                if found:
-                    ticked.append(found)
-        if len(set(ticked)) == 1:
-            return ticked[0]
-        if ticked:
-            return None
-        # Boxes but none ticked in the box itself: maybe "Autre X".
-    after: list[Category] = []
-    before: list[Category] = []
-    for category, words in words_of.items():
-        for word in words:
-            for m in _word_re(word).finditer(folded):
-                if _MARK_AFTER.match(folded[m.end() :]):
-                    after.append(category)
-                elif re.search(r"(?:^|\s)x\s*$", folded[: m.start()]):
-                    before.append(category)
-    marked = after or before
-    if len(set(marked)) == 1:
-        return marked[0]
-    if boxes or marked:
-        return None
-    listed = {c for c, ws in words_of.items() if ws[0] in folded or ws[-1] in folded}
-    if len(listed) == 3 and "/" in folded or (len(listed) == 3 and " ou " in folded):
-        return None  # the blank choice list copied as it is
-    return _words_category(folded, words_of)
-
-
-def is_ticked(value: str) -> bool:
-    """A value that says a stand-alone check box line is ticked ("X", "oui", "☒")."""
-    folded = fold(value).strip(" :.")
-    return folded in {"x", "oui", "[x]", "(x)", "☒", "☑", "✓", "✔", "✅", "yes", "coche"}
-
-
-def clean_value(value: str) -> str:
+def clean_value(value: str, *, keep_lines: bool = False) -> str:
+    """Spaces collapsed, stray punctuation trimmed; `keep_lines`: line breaks kept (one box a
+    line in a category value says which box a mark belongs to)."""
+    if keep_lines:
+        lines = (clean_spaces(line) for line in value.splitlines())
+        return "\n".join(line for line in lines if line).strip(" :;,")
     return clean_spaces(value).strip(" :;,")

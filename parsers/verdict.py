@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.model import FicheResult, FieldError, InvalidResult
+from parsers.model import FicheRead, FicheResult, FieldError, InvalidResult
 from parsers.rows import Record
 from parsers.validate import Outcome
 
@@ -30,9 +30,12 @@ def verdict(
     `problems` (attachments that could not be read) are warnings beside a valid fiche."""
     fiches = [o.fiche for o in outcomes if o.fiche is not None]
     if fiches:
-        warnings = [w for o in outcomes if o.fiche is not None for w in o.warnings]
+        read = [FicheRead(written=o.written, warnings=o.warnings) for o in outcomes if o.fiche]
+        warnings = [w for r in read for w in r.warnings]
         rejected = _numbered(records, outcomes, failed_only=True)
-        return FicheResult(fiches=fiches, warnings=warnings + problems, rejected=rejected)
+        return FicheResult(
+            fiches=fiches, warnings=warnings + problems, rejected=rejected, read=read
+        )
     if len(outcomes) == 1:
         return InvalidResult(errors=outcomes[0].errors + problems, partial=outcomes[0].partial)
     errors = _numbered(records, outcomes, failed_only=False)

@@ -10,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parsers import find_reference, resolve_service
+from parsers.category import read_category
 from parsers.fold import fold_words
 from parsers.form import default_form
 from parsers.labels import match_label
 from parsers.mime import decode_bytes
-from parsers.values import MONTHS, is_blank, parse_category, parse_date, parse_time
+from parsers.values import MONTHS, is_blank, parse_date, parse_time
 from rules.directory import Directory
 from rules.loader import load_rules
 
@@ -126,12 +127,12 @@ def test_times_round_trip(hour: int, minute: int) -> None:
         ("☐ Erreur de transfert d'appel ☒ Information erronée ☐ Autre", "wrong_information"),
         ("☐ Erreur de transfert d'appel ☐ Information erronée ☑ Autre", "other"),
         ("( ) Erreur de transfert d'appel (x) Autre", "other"),
-        ("Erreur de transfert d'appel X Information erronée Autre", "transfer_error"),
+        ("Erreur de transfert d'appel X\nInformation erronée\nAutre", "transfer_error"),
         ("Erreur de transfert d'appel : X", "transfer_error"),
     ],
 )
 def test_categories(text: str, expected: str) -> None:
-    assert parse_category(text) == expected
+    assert read_category(text).category == expected
 
 
 @pytest.mark.parametrize(
@@ -139,10 +140,11 @@ def test_categories(text: str, expected: str) -> None:
     ["[ ] Erreur de transfert d'appel [ ] Information erronée [ ] Autre",
      "[X] Erreur de transfert d'appel [X] Information erronée",
      "Erreur de transfert d'appel / Information erronée / Autre",
+     "Erreur de transfert d'appel X Information erronée Autre",
      "je ne sais pas"],
 )
 def test_unclear_categories(text: str) -> None:
-    assert parse_category(text) is None
+    assert read_category(text).category is None
 
 
 @pytest.mark.parametrize("text", ["", "-", "inconnu", "Inconnue", "non", "néant", "NC", "n/c", " "])

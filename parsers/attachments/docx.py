@@ -71,7 +71,7 @@ def read_docx(data: bytes) -> tuple[list[list[list[str]]], str]:
                     continue
                 previous = cell._tc
                 texts = [clean_spaces(paragraph_text(p._p)) for p in cell.paragraphs]
-                cells.append(" ".join(t for t in texts if t))
+                cells.append("\n".join(t for t in texts if t))  # lines kept: check boxes
             grid.append(cells)
         grids.append(grid)
     text = "\n".join(paragraph_text(p._p) for p in document.paragraphs)

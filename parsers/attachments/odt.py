@@ -15,7 +15,7 @@ _MAX_REPEAT = 50
 
 def _cell_text(cell: table.TableCell) -> str:
     lines = [teletype.extractText(p) for p in cell.getElementsByType(text.P)]
-    return clean_spaces(" ".join(line for line in lines if line.strip()))
+    return "\n".join(clean_spaces(line) for line in lines if line.strip())  # lines: check boxes
 
 
 def _is_nested(element: object, outer: table.Table) -> bool:
