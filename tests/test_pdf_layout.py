@@ -16,6 +16,7 @@ from typed_fiches import FICHES, TypedFiche, mail_with
 from parsers import classify
 from parsers.attachments.layout import Box, Rule, read_page
 from parsers.context import ParseContext
+from parsers.fold import clean_spaces
 from parsers.model import FicheResult, InvalidResult
 from parsers.text import extract_pairs, is_closing
 from parsers.validate import NO_FICHE
@@ -120,7 +121,8 @@ puis rappelé par nos soins.
 ])
 def test_a_long_description_stops_before_the_closing(closing: str) -> None:
     pairs = dict(extract_pairs(FIELDS + closing + "\n"))
-    assert pairs["description"] == "L'usager a été transféré deux fois, puis rappelé par nos soins."
+    expected = "L'usager a été transféré deux fois, puis rappelé par nos soins."
+    assert clean_spaces(pairs["description"]) == expected
     assert pairs["service"] == "Mairie du 12e"
 
 
