@@ -1,6 +1,6 @@
-"""HTML bodies: label/value table rows, header-row tables, and the text between them.
+"""HTML bodies: tables as grids of cells (read by parsers.rows), and the text between them.
 
-One parse (lxml, libxml2) gives an `HtmlTree` that `table_rows` and `html_to_text` share.
+One parse (lxml, libxml2) gives an `HtmlTree` that `table_grids` and `html_to_text` share.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.etree import _Element as Element
 
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT
 from parsers.fold import clean_spaces
 
 _BLOCKS = frozenset({
@@ -27,6 +28,7 @@ _ASCII_SPACES = " \n\t\f\r"
 _LINE_SPACES = re.compile(r"[ \u00a0\u202f]+")
 _CRS_LF = re.compile(r"\r+\n")
 _HEAD_TAG = re.compile(r"<head[\s/>]", re.IGNORECASE)
+_MAX_COLSPAN, _MAX_ROWSPAN = 50, 1000  # browsers' own limits are 1000 and 65534
 
 # Bytes in a set encoding: lxml refuses a str with an XML encoding declaration, and a
 # <meta charset> must not decode again a text that is decoded already. huge_tree raises
@@ -43,7 +45,7 @@ _FROM_CUT = etree.XPath("descendant-or-self::table | following::table")
 
 @dataclass(frozen=True)
 class HtmlTree:
-    """One parsed HTML body, to share between `table_rows` and `html_to_text`."""
+    """One parsed HTML body, to share between `table_grids` and `html_to_text`."""
 
     # libxml2 starts a new top-level <html> for anything after </html>.
     roots: tuple[Element, ...]
@@ -95,20 +97,47 @@ def cell_text(cell: Element) -> str:
     return clean_spaces(" ".join(_strings(cell)))
 
 
-def table_rows(html: str | HtmlTree) -> list[list[str]]:
-    """Every row of every innermost table, as a list of cell texts."""
-    rows: list[list[str]] = []
+def _span(cell: Element, name: str, cap: int) -> int:
+    value = (cell.get(name) or "").strip()
+    return max(1, min(int(value), cap)) if value.isdigit() else 1
+
+
+def _grid(table: Element) -> list[list[str]]:
+    """A table's rows as a grid: a cell spanning rows or columns gives its text once, and the
+    places it covers are `COVERED_ABOVE` / `COVERED_LEFT`, as a browser lays them out."""
+    grid: list[list[str]] = []
+    down: dict[int, int] = {}  # column -> rows below still covered by a rowspan
+    for tr in table.iter("tr"):
+        cells: list[str] = []
+        starts: dict[int, int] = {}
+        for td in tr.iter("td", "th"):
+            while down.get(len(cells)):
+                cells.append(COVERED_ABOVE)
+            col, span = len(cells), _span(td, "colspan", _MAX_COLSPAN)
+            cells += [cell_text(td), *[COVERED_LEFT] * (span - 1)]
+            rows = _span(td, "rowspan", _MAX_ROWSPAN)
+            if rows > 1:
+                starts.update((c, rows - 1) for c in range(col, col + span))
+        while down.get(len(cells)):
+            cells.append(COVERED_ABOVE)
+        down = {c: n - 1 for c, n in down.items() if n > 1} | starts
+        grid.append(cells)
+    return grid
+
+
+def table_grids(html: str | HtmlTree) -> list[list[list[str]]]:
+    """Every innermost table (layout tables hold others) as a grid of cell texts."""
+    grids: list[list[list[str]]] = []
     for root in parse_html(html).roots:
         for table in root.iter("table"):
             if next(table.iterdescendants("table"), None) is not None:
                 continue
             if any(a.tag in _NOT_TEXT for a in table.iterancestors()):
                 continue  # no text in it
-            for tr in table.iter("tr"):
-                cells = [cell_text(c) for c in tr.iter("td", "th")]
-                if any(cells):
-                    rows.append(cells)
-    return rows
+            grid = _grid(table)
+            if any(any(row) for row in grid):
+                grids.append(grid)
+    return grids
 
 
 def _quoted(el: Element) -> bool:
