@@ -75,21 +75,17 @@ _LEFT = Cell("", Kind.EMPTY, covered=True)
 _ABOVE = Cell("", Kind.EMPTY, covered=True, covered_above=True)
 
 
-def _choice(text: str, form: FormDefinition) -> Cell | None:
-    """A category choice, with a box or a mark before or after its words, or none."""
-    words, box = text, None
+def _boxed(text: str, form: FormDefinition) -> Cell | None:
+    """A category choice with its own box or mark, before or after its words."""
     m = _BOX_BEFORE.match(text)
-    if m:
-        words, box = m[3], m[1] or m[2]
-    else:
+    words, box = (m[3], m[1] or m[2]) if m else ("", "")
+    if not m:
         m = _BOX_AFTER.match(text)
-        if m:
-            words, box = m[1], m[2]
-    field = form.match_label(words)
-    if not field or not field.startswith("cat:"):
-        return None
-    ticked = None if box is None else not _unticked(box)
-    return Cell(text, Kind.CHOICE, field, ticked, words)
+        words, box = (m[1], m[2]) if m else ("", "")
+    field = form.match_label(words) if m else None
+    if field and field.startswith("cat:"):
+        return Cell(text, Kind.CHOICE, field, not _unticked(box), words)
+    return None
 
 
 def _starts_with_label(text: str, form: FormDefinition) -> str | None:
@@ -103,10 +99,31 @@ def _starts_with_label(text: str, form: FormDefinition) -> str | None:
     return None
 
 
+#: Cells already read, per form: the same labels come back in every fiche, and reading one
+#: is a label lookup or three. The form is kept with its cells, so its id names only it.
+_READ: dict[int, tuple[FormDefinition, dict[str, Cell]]] = {}
+_MAX_FORMS, _MAX_CELLS = 4, 8192
+
+
 def read_cell(text: str, form: FormDefinition) -> Cell:
     """What one cell holds, from its text and whether it is covered by a merged cell."""
     if isinstance(text, Covered):
         return _ABOVE if isinstance(text, CoveredAbove) else _LEFT
+    entry = _READ.get(id(form))
+    if entry is None or entry[0] is not form:
+        if len(_READ) >= _MAX_FORMS:
+            _READ.clear()
+        entry = _READ[id(form)] = (form, {})
+    known = entry[1]
+    cell = known.get(text)
+    if cell is None:
+        if len(known) >= _MAX_CELLS:
+            known.clear()
+        cell = known[text] = _read(text, form)
+    return cell
+
+
+def _read(text: str, form: FormDefinition) -> Cell:
     stripped = text.strip()
     if not stripped:
         return _EMPTY
@@ -114,10 +131,14 @@ def read_cell(text: str, form: FormDefinition) -> Cell:
         return Cell(stripped, Kind.MARK, ticked=False)
     if is_ticked(stripped):
         return Cell(stripped, Kind.MARK, ticked=True)
-    choice = _choice(stripped, form)
-    if choice is not None:
-        return choice
     field = form.match_label(stripped.rstrip(" :："))
+    if field is None or field.startswith("cat:"):
+        # Labels are matched without their boxes: "☒ Autre" is "Autre" with a box ticked.
+        boxed = _boxed(stripped, form)
+        if boxed is not None:
+            return boxed
+    if field and field.startswith("cat:"):
+        return Cell(stripped, Kind.CHOICE, field, None, stripped)
     if field:
         return Cell(stripped, Kind.LABEL, field)
     inline = _starts_with_label(stripped, form)

@@ -270,6 +270,8 @@ def header_records(rows: list[list[str]], form: FormDefinition | None = None) ->
     grid is one fiche: one row of values, or more rows of labels below the first."""
     form = form or default_form()
     for h, header in enumerate(rows):
+        if sum(1 for text in header if text.strip()) < 3:
+            continue
         cells = [read_cell(text, form) for text in header]
         fields = [c.field if c.kind in (Kind.LABEL, Kind.CHOICE) else "" for c in cells]
         real = {f for f in fields if f and not f.startswith("cat:")}
