@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from parsers.fold import clean_spaces
 from parsers.form import FormDefinition
 from parsers.text import extract_pairs
 from parsers.values import is_ticked
@@ -31,6 +33,13 @@ class CoveredAbove(Covered):
 
 COVERED_LEFT: Covered = Covered()
 COVERED_ABOVE: Covered = CoveredAbove()
+
+
+def cell_lines(parts: Iterable[str]) -> str:
+    """A cell's text from its paragraphs: one line each (line breaks inside kept), spaces
+    collapsed, empty lines dropped. "Date : 12/03" and "Heure : 14h" stay two lines."""
+    lines = (clean_spaces(line) for part in parts for line in part.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 class Kind(enum.Enum):

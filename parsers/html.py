@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from parsers.cells import COVERED_ABOVE, COVERED_LEFT
-from parsers.fold import clean_spaces
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT, cell_lines
 
 _BLOCKS = frozenset({
     "p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -72,8 +71,10 @@ def parse_html(html: str | HtmlTree) -> HtmlTree:
 
 
 def _strings(cell: Element) -> list[str]:
-    """The strings in `cell`, in document order, without comments nor `_NOT_TEXT` tags."""
-    out = [cell.text] if cell.text else []
+    """The strings in `cell`, in document order, without comments nor `_NOT_TEXT` tags. Line
+    breaks of the source are spaces; a `<br>` and the edges of blocks (`<p>`, `<div>`) are
+    line breaks."""
+    out = [cell.text.replace("\n", " ")] if cell.text else []
     # Open elements, each with the iterator over its children.
     stack = [(cell, iter(cell))]
     while stack:
@@ -81,20 +82,24 @@ def _strings(cell: Element) -> list[str]:
         child = next(children, None)
         if child is None:
             stack.pop()
+            if stack and el.tag in _BLOCKS:
+                out.append("\n")
             if stack and el.tail:
-                out.append(el.tail)
+                out.append(el.tail.replace("\n", " "))
         elif isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            if child.tag == "br" or child.tag in _BLOCKS:
+                out.append("\n")
             if child.text:
-                out.append(child.text)
+                out.append(child.text.replace("\n", " "))
             stack.append((child, iter(child)))
         elif child.tail:
-            out.append(child.tail)
+            out.append(child.tail.replace("\n", " "))
     return out
 
 
 def cell_text(cell: Element) -> str:
-    # A space between strings keeps words of separate tags apart: "<div>Nom</div><div>Prénom".
-    return clean_spaces(" ".join(_strings(cell)))
+    # A space between strings keeps words of separate tags apart: "<b>Nom</b><i>Prénom".
+    return cell_lines([" ".join(_strings(cell))])
 
 
 def _span(cell: Element, name: str, cap: int) -> int:

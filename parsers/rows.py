@@ -13,6 +13,8 @@ then one fiche per row.
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +25,11 @@ from parsers.text import extract_pairs, is_closing
 Pairs = list[tuple[str, str]]
 _NAMES = (Kind.LABEL, Kind.INLINE)  # cells that end the value of the label before them
 _BOXES = (Kind.CHOICE, Kind.MARK)
+#: One fiche fills a few dozen cells: past this many, a grid is data, not a fiche to read.
+MAX_FILLED = 4000
+#: A table of fiches has its header row near its top, and a fiche laid out as rows of labels
+#: above rows of values is short: past these rows of a table, neither is looked for.
+HEADER_WITHIN, LABEL_ROWS_WITHIN = 50, 50
 
 
 @dataclass
@@ -71,7 +78,13 @@ class _Layout:
 
     def __init__(self, rows: list[list[str]], form: FormDefinition) -> None:
         self.form = form
-        self.cells = [[read_cell(text, form) for text in row] for row in rows]
+        self.cells: list[list[Cell]] = []
+        filled = 0
+        for row in rows:
+            filled += sum(1 for text in row if text)
+            if filled > MAX_FILLED:
+                break
+            self.cells.append([read_cell(text, form) for text in row])
         self.width = max(
             (max((i + 1 for i, c in enumerate(row) if not c.empty), default=0)
              for row in self.cells),
@@ -156,16 +169,21 @@ class _Layout:
         """Whether the label-like cell at (r, c), last on its row, is the value of the label
         before it ("Nom de l'agent 39 75 | Téléconseiller"): its column holds values."""
         cell = self.cells[r][c]
-        if cell.text.endswith((":", "：")) or any(
-            not x.empty for x in self.cells[r][c + 1 :]
-        ):
+        if cell.text.endswith((":", "：")) or any(not x.empty for x in self.cells[r][c + 1 :]):
             return False
-        values = labels = 0
-        for n, row in enumerate(self.cells):
-            if n != r and c < len(row):
-                values += row[c].kind is Kind.TEXT
-                labels += row[c].kind is Kind.LABEL
-        return values > labels
+        values, labels = self._columns
+        return values[c] > labels[c] - 1  # the other rows, this label left out
+
+    @functools.cached_property
+    def _columns(self) -> tuple[Counter[int], Counter[int]]:
+        """How many values, how many labels each column holds."""
+        values: Counter[int] = Counter()
+        labels: Counter[int] = Counter()
+        for row in self.cells:
+            for c, cell in enumerate(row):
+                values[c] += cell.kind is Kind.TEXT
+                labels[c] += cell.kind is Kind.LABEL
+        return values, labels
 
     # --- the layouts -------------------------------------------------------------------------
 
@@ -269,7 +287,7 @@ def header_records(rows: list[list[str]], form: FormDefinition | None = None) ->
     from 1: readers keep empty rows so that they match what the agent sees). Empty when the
     grid is one fiche: one row of values, or more rows of labels below the first."""
     form = form or default_form()
-    for h, header in enumerate(rows):
+    for h, header in enumerate(rows[:HEADER_WITHIN]):
         if sum(1 for text in header if text.strip()) < 3:
             continue
         cells = [read_cell(text, form) for text in header]
@@ -278,7 +296,9 @@ def header_records(rows: list[list[str]], form: FormDefinition | None = None) ->
         if len(real) < 3 or not _is_label_row(cells):
             continue
         data = [(n, r) for n, r in enumerate(rows[h + 1 :], h + 2) if any(c.strip() for c in r)]
-        if len(data) < 2 or any(_is_label_row([read_cell(t, form) for t in r]) for _, r in data):
+        if len(data) < 2 or any(
+            _is_label_row([read_cell(t, form) for t in r]) for _, r in data[:LABEL_ROWS_WITHIN]
+        ):
             return []
         records: list[Record] = []
         above: list[str] = []

@@ -212,6 +212,13 @@ LAYOUTS: dict[str, tuple[Spec, str]] = {
         [(V["description"], 2, 1)],
         pair("follow_up"),
     ], "other"),
+    # Several "Label : value" lines in one cell (paragraphs, line breaks, <br>).
+    "lines-in-one-cell": ([
+        [(f"{L['service']} : {V['service']}\n{L['reporter_name']} : {V['reporter_name']}", 2, 1)],
+        [f"{L['call_date']} : {V['call_date']}\n{L['call_time']} : {V['call_time']}",
+         f"{L['category']} : Information erronée"],
+        *pairs("agent_3975", "caller_request", "expected_service", "description", "follow_up"),
+    ], "wrong_information"),
 }
 
 
@@ -316,7 +323,7 @@ def to_html(spec: Spec) -> str:
     for r, _, span_rows, span_cols, text in cells:
         spans = (f' colspan="{span_cols}"' if span_cols > 1 else "") + (
             f' rowspan="{span_rows}"' if span_rows > 1 else "")
-        rows[r].append(f"<td{spans}>{escape(text)}</td>")
+        rows[r].append(f"<td{spans}>{escape(text).replace(chr(10), '<br>')}</td>")
     body = "".join(f"<tr>{''.join(row)}</tr>\n" for row in rows)
     return f"<html><body><p>Bonjour,</p><table border=1>\n{body}</table></body></html>"
 
@@ -443,4 +450,17 @@ def test_a_blank_rubrique_takes_nothing_from_the_row_below(fmt: str) -> None:
     ]
     [fiche] = fiches(fmt, spec)
     assert fiche["agent_3975"] is None
+    assert norm(fiche["description"]) == norm(V["description"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_value_worded_like_a_label_stays_a_value(fmt: str) -> None:
+    spec: Spec = [
+        *pairs("service", "reporter_name", "call_date"),
+        [L["category"], "Autre"],
+        [L["agent_3975"], "Téléconseillère"],  # also a wording of that label
+        pair("description"),
+    ]
+    [fiche] = fiches(fmt, spec)
+    assert fiche["agent_3975"] == "Téléconseillère"
     assert norm(fiche["description"]) == norm(V["description"])

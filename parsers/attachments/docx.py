@@ -13,8 +13,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 
-from parsers.cells import COVERED_ABOVE, COVERED_LEFT
-from parsers.fold import clean_spaces
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT, cell_lines
 
 Grid = list[list[str]]
 
@@ -83,8 +82,7 @@ def _number(props: Any, tag: str, default: int) -> int:
 
 
 def _cell_text(tc: Any) -> str:
-    texts = [clean_spaces(paragraph_text(p)) for p in _children(tc, _P)]
-    return "\n".join(t for t in texts if t)
+    return cell_lines(paragraph_text(p) for p in _children(tc, _P))
 
 
 def _tables(tbl: Any, grids: list[Grid]) -> None:

@@ -10,11 +10,7 @@ from odf import table, teletype
 from odf.opendocument import load
 
 from parsers.attachments.odfgrid import Grid, paragraphs, read_table
-
-
-def _paragraphs_text(cell: Any) -> str:
-    lines = [teletype.extractText(p).strip() for p in paragraphs(cell)]
-    return "\n".join(line for line in lines if line)
+from parsers.cells import cell_lines
 
 
 def _cell_text(cell: Any) -> str:
@@ -24,7 +20,7 @@ def _cell_text(cell: Any) -> str:
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
-            return _paragraphs_text(cell)
+            return cell_lines(teletype.extractText(p) for p in paragraphs(cell))
         return f"{parsed:%d/%m/%Y}" if len(value) <= 10 else f"{parsed:%d/%m/%Y %H:%M}"
     if kind == "time":
         value = cell.getAttribute("timevalue") or ""  # PT16H40M00S
@@ -32,7 +28,7 @@ def _cell_text(cell: Any) -> str:
             hours, rest = value[2:].split("H", 1)
             minutes = rest.split("M", 1)[0] if "M" in rest else "0"
             return f"{int(hours):02d}:{int(minutes):02d}"
-    return _paragraphs_text(cell)
+    return cell_lines(teletype.extractText(p) for p in paragraphs(cell))
 
 
 def read_ods(data: bytes) -> tuple[list[Grid], str]:

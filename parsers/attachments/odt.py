@@ -9,12 +9,11 @@ from odf import table, teletype, text
 from odf.opendocument import load
 
 from parsers.attachments.odfgrid import Grid, paragraphs, read_table
-from parsers.fold import clean_spaces
+from parsers.cells import cell_lines
 
 
 def _cell_text(cell: Any) -> str:
-    lines = [clean_spaces(teletype.extractText(p)) for p in paragraphs(cell)]
-    return "\n".join(line for line in lines if line)
+    return cell_lines(teletype.extractText(p) for p in paragraphs(cell))
 
 
 def read_odt(data: bytes) -> tuple[list[Grid], str]:
