@@ -98,11 +98,8 @@ class _Layout:
             return self.cells[r][c]
         return None
 
-    def free(self, r: int, c: int) -> Cell | None:
-        cell = self.at(r, c)
-        return None if cell is None or (r, c) in self.taken else cell
-
     def add(self, label: Cell, value: str, places: Iterable[tuple[int, int]] = ()) -> None:
+        """The one place a pair is made from cells; `places` are taken by it."""
         self.found.append((label.field, value))
         self.taken.update(places)
 
