@@ -335,6 +335,12 @@ def _line_state(value: str) -> tuple[bool | None, str]:
     return m["tick"] is not None or m["word"] in ("oui", "coche", "cochee"), folded[m.end() :]
 
 
+def is_ticked(value: str) -> bool:
+    """A value that alone says a check box is ticked: "X", "☒", "[x]", "oui"."""
+    ticked, rest = _line_state(value)
+    return ticked is True and not rest.strip()
+
+
 def box_lines_text(
     written: str | None, lines: Sequence[tuple[Category, str]], form: FormDefinition
 ) -> str | None:

@@ -11,7 +11,7 @@ from parsers.context import ParseContext
 from parsers.fields import collect, looks_like_fiche, score
 from parsers.form import FormDefinition
 from parsers.forward import split_forwards
-from parsers.html import html_to_text, parse_html, table_rows
+from parsers.html import html_to_text, parse_html, table_grids
 from parsers.loops import detect_loop
 from parsers.mime import Mail, header, read_mail
 from parsers.model import (
@@ -79,14 +79,14 @@ def _body_candidates(mail: Mail, form: FormDefinition) -> list[Candidate]:
     found = [c for c in plain if c]
     for html in mail.html:
         tree = parse_html(html)  # parsed once for the three readings below
-        rows = table_rows(tree)
-        records = header_records(rows, form)
+        grids = table_grids(tree)
+        records = next((r for r in (header_records(g, form) for g in grids) if r), [])
         _, name, addr = _best_segment(html_to_text(tree), form)
         if len(records) > 1:
             found.append(Candidate(mail.origin or "html", records, name, addr))
             continue
         text = html_to_text(tree, drop_tables=True)
-        pairs = row_pairs(rows, form) + _best_segment(text, form)[0]
+        pairs = [p for g in grids for p in row_pairs(g, form)] + _best_segment(text, form)[0]
         if looks_like_fiche(pairs):
             found.append(Candidate(mail.origin or "html", [Record(pairs)], name, addr))
     return found

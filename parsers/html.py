@@ -1,6 +1,6 @@
-"""HTML bodies: label/value table rows, header-row tables, and the text between them.
+"""HTML bodies: tables as grids of cells (read by parsers.rows), and the text between them.
 
-One parse (lxml, libxml2) gives an `HtmlTree` that `table_rows` and `html_to_text` share.
+One parse (lxml, libxml2) gives an `HtmlTree` that `table_grids` and `html_to_text` share.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from parsers.fold import clean_spaces
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT, cell_lines
 
 _BLOCKS = frozenset({
     "p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -27,6 +27,7 @@ _ASCII_SPACES = " \n\t\f\r"
 _LINE_SPACES = re.compile(r"[ \u00a0\u202f]+")
 _CRS_LF = re.compile(r"\r+\n")
 _HEAD_TAG = re.compile(r"<head[\s/>]", re.IGNORECASE)
+_MAX_COLSPAN, _MAX_ROWSPAN = 50, 1000  # browsers' own limits are 1000 and 65534
 
 # Bytes in a set encoding: lxml refuses a str with an XML encoding declaration, and a
 # <meta charset> must not decode again a text that is decoded already. huge_tree raises
@@ -43,7 +44,7 @@ _FROM_CUT = etree.XPath("descendant-or-self::table | following::table")
 
 @dataclass(frozen=True)
 class HtmlTree:
-    """One parsed HTML body, to share between `table_rows` and `html_to_text`."""
+    """One parsed HTML body, to share between `table_grids` and `html_to_text`."""
 
     # libxml2 starts a new top-level <html> for anything after </html>.
     roots: tuple[Element, ...]
@@ -70,8 +71,10 @@ def parse_html(html: str | HtmlTree) -> HtmlTree:
 
 
 def _strings(cell: Element) -> list[str]:
-    """The strings in `cell`, in document order, without comments nor `_NOT_TEXT` tags."""
-    out = [cell.text] if cell.text else []
+    """The strings in `cell`, in document order, without comments nor `_NOT_TEXT` tags. Line
+    breaks of the source are spaces; a `<br>` and the edges of blocks (`<p>`, `<div>`) are
+    line breaks."""
+    out = [cell.text.replace("\n", " ")] if cell.text else []
     # Open elements, each with the iterator over its children.
     stack = [(cell, iter(cell))]
     while stack:
@@ -79,43 +82,67 @@ def _strings(cell: Element) -> list[str]:
         child = next(children, None)
         if child is None:
             stack.pop()
+            if stack and el.tag in _BLOCKS:
+                out.append("\n")
             if stack and el.tail:
-                out.append(el.tail)
+                out.append(el.tail.replace("\n", " "))
         elif isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
             if child.tag == "br" or child.tag in _BLOCKS:
-                out.append(_LINE)
+                out.append("\n")
             if child.text:
-                out.append(child.text)
+                out.append(child.text.replace("\n", " "))
             stack.append((child, iter(child)))
         elif child.tail:
-            out.append(child.tail)
+            out.append(child.tail.replace("\n", " "))
     return out
 
 
-#: Where a cell's text breaks (<br>, a block): a row of check boxes is read by its lines.
-_LINE = "\x00"
-
-
 def cell_text(cell: Element) -> str:
-    # A space between strings keeps words of separate tags apart: "<div>Nom</div><div>Prénom".
-    lines = " ".join(_strings(cell)).split(_LINE)
-    return "\n".join(line for line in map(clean_spaces, lines) if line)
+    # A space between strings keeps words of separate tags apart: "<b>Nom</b><i>Prénom".
+    return cell_lines([" ".join(_strings(cell))])
 
 
-def table_rows(html: str | HtmlTree) -> list[list[str]]:
-    """Every row of every innermost table, as a list of cell texts."""
-    rows: list[list[str]] = []
+def _span(cell: Element, name: str, cap: int) -> int:
+    value = (cell.get(name) or "").strip()
+    return max(1, min(int(value), cap)) if value.isdigit() else 1
+
+
+def _grid(table: Element) -> list[list[str]]:
+    """A table's rows as a grid: a cell spanning rows or columns gives its text once, and the
+    places it covers are `COVERED_ABOVE` / `COVERED_LEFT`, as a browser lays them out."""
+    grid: list[list[str]] = []
+    down: dict[int, int] = {}  # column -> rows below still covered by a rowspan
+    for tr in table.iter("tr"):
+        cells: list[str] = []
+        starts: dict[int, int] = {}
+        for td in tr.iter("td", "th"):
+            while down.get(len(cells)):
+                cells.append(COVERED_ABOVE)
+            col, span = len(cells), _span(td, "colspan", _MAX_COLSPAN)
+            cells += [cell_text(td), *[COVERED_LEFT] * (span - 1)]
+            rows = _span(td, "rowspan", _MAX_ROWSPAN)
+            if rows > 1:
+                starts.update((c, rows - 1) for c in range(col, col + span))
+        while down.get(len(cells)):
+            cells.append(COVERED_ABOVE)
+        down = {c: n - 1 for c, n in down.items() if n > 1} | starts
+        grid.append(cells)
+    return grid
+
+
+def table_grids(html: str | HtmlTree) -> list[list[list[str]]]:
+    """Every innermost table (layout tables hold others) as a grid of cell texts."""
+    grids: list[list[list[str]]] = []
     for root in parse_html(html).roots:
         for table in root.iter("table"):
             if next(table.iterdescendants("table"), None) is not None:
                 continue
             if any(a.tag in _NOT_TEXT for a in table.iterancestors()):
                 continue  # no text in it
-            for tr in table.iter("tr"):
-                cells = [cell_text(c) for c in tr.iter("td", "th")]
-                if any(cells):
-                    rows.append(cells)
-    return rows
+            grid = _grid(table)
+            if any(any(row) for row in grid):
+                grids.append(grid)
+    return grids
 
 
 def _quoted(el: Element) -> bool:

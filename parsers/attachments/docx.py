@@ -1,10 +1,11 @@
-"""Word (.docx) fiches: table rows and paragraphs, check boxes included."""
+"""Word (.docx) fiches: tables as grids (merged cells read once), paragraphs, check boxes."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import docx
@@ -12,12 +13,19 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 
-from parsers.fold import clean_spaces
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT, cell_lines
+
+Grid = list[list[str]]
 
 _T, _TAB, _BR = qn("w:t"), qn("w:tab"), qn("w:br")
 _CHECKBOX, _CHECKED, _DEFAULT = qn("w:checkBox"), qn("w:checked"), qn("w:default")
 _VAL = qn("w:val")
 _TAGS = (_T, _TAB, _BR, _CHECKBOX)
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_TRPR, _TCPR, _GRID_BEFORE = qn("w:trPr"), qn("w:tcPr"), qn("w:gridBefore")
+_GRID_SPAN, _VMERGE = qn("w:gridSpan"), qn("w:vMerge")
+_WRAPPERS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")})
+_MAX_SPAN = 64  # a grid is at most 63 columns wide in Word
 
 
 def _on(element: Any) -> bool:
@@ -58,21 +66,54 @@ def _main_part(data: bytes) -> Document:
     return Document(element, None)  # type: ignore[arg-type]  # no package part: text only
 
 
-def read_docx(data: bytes) -> tuple[list[list[list[str]]], str]:
-    document = _main_part(data)
-    grids: list[list[list[str]]] = []
-    for table in document.tables:
-        grid: list[list[str]] = []
-        for row in table.rows:
-            cells: list[str] = []
-            previous = None
-            for cell in row.cells:
-                if cell._tc is previous:  # merged cells repeat: keep one
-                    continue
-                previous = cell._tc
-                texts = [clean_spaces(paragraph_text(p._p)) for p in cell.paragraphs]
-                cells.append("\n".join(t for t in texts if t))  # lines kept: check boxes
-            grid.append(cells)
-        grids.append(grid)
-    text = "\n".join(paragraph_text(p._p) for p in document.paragraphs)
+def _children(element: Any, tag: str) -> Iterator[Any]:
+    """`element`'s children with `tag`, through content controls and custom XML around them."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _number(props: Any, tag: str, default: int) -> int:
+    element = props.find(tag) if props is not None else None
+    value = element.get(_VAL) if element is not None else None
+    return min(int(value), _MAX_SPAN) if value and value.isdigit() else default
+
+
+def _cell_text(tc: Any) -> str:
+    return cell_lines(paragraph_text(p) for p in _children(tc, _P))
+
+
+def _tables(tbl: Any, grids: list[Grid]) -> None:
+    """The grid of `tbl`, then those of the tables inside its cells, into `grids`.
+
+    A merged cell is read once: the places it covers are `COVERED_LEFT` (w:gridSpan) or
+    `COVERED_ABOVE` (w:vMerge continued), where python-docx repeats the cell's text."""
+    grid: Grid = []
+    inner: list[Any] = []
+    grids.append(grid)
+    for tr in _children(tbl, _TR):
+        props = tr.find(_TRPR)
+        cells: list[str] = [""] * _number(props, _GRID_BEFORE, 0)
+        for tc in _children(tr, _TC):
+            props = tc.find(_TCPR)
+            span = _number(props, _GRID_SPAN, 1)
+            merge = props.find(_VMERGE) if props is not None else None
+            if merge is not None and merge.get(_VAL) in (None, "continue"):
+                cells += [COVERED_ABOVE] * span
+                continue
+            cells += [_cell_text(tc), *[COVERED_LEFT] * (span - 1)]
+            inner += _children(tc, _TBL)
+        grid.append(cells)
+    for table in inner:
+        _tables(table, grids)
+
+
+def read_docx(data: bytes) -> tuple[list[Grid], str]:
+    body = _main_part(data).element.body
+    grids: list[Grid] = []
+    for tbl in _children(body, _TBL):
+        _tables(tbl, grids)
+    text = "\n".join(paragraph_text(p) for p in _children(body, _P))
     return grids, text

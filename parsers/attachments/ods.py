@@ -1,24 +1,26 @@
-"""LibreOffice Calc (.ods) fiches: every sheet as a grid."""
+"""LibreOffice Calc (.ods) fiches: every sheet as a grid, merged cells read once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
-from odf import table
+from odf import table, teletype
 from odf.opendocument import load
 
-_MAX_REPEAT = 50
+from parsers.attachments.odfgrid import Grid, paragraphs, read_table
+from parsers.cells import cell_lines
 
 
-def _cell_text(cell: table.TableCell) -> str:
+def _cell_text(cell: Any) -> str:
     kind = cell.getAttribute("valuetype")
     if kind == "date":
         value = cell.getAttribute("datevalue") or ""
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
-            return str(cell).strip()
+            return cell_lines(teletype.extractText(p) for p in paragraphs(cell))
         return f"{parsed:%d/%m/%Y}" if len(value) <= 10 else f"{parsed:%d/%m/%Y %H:%M}"
     if kind == "time":
         value = cell.getAttribute("timevalue") or ""  # PT16H40M00S
@@ -26,25 +28,10 @@ def _cell_text(cell: table.TableCell) -> str:
             hours, rest = value[2:].split("H", 1)
             minutes = rest.split("M", 1)[0] if "M" in rest else "0"
             return f"{int(hours):02d}:{int(minutes):02d}"
-    return str(cell).strip()
+    return cell_lines(teletype.extractText(p) for p in paragraphs(cell))
 
 
-def read_ods(data: bytes) -> tuple[list[list[list[str]]], str]:
+def read_ods(data: bytes) -> tuple[list[Grid], str]:
     document = load(io.BytesIO(data))
-    grids: list[list[list[str]]] = []
-    for sheet in document.spreadsheet.getElementsByType(table.Table):
-        grid: list[list[str]] = []
-        for row in sheet.getElementsByType(table.TableRow)[:5000]:
-            cells: list[str] = []
-            for cell in row.getElementsByType(table.TableCell):
-                repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-                cells += [_cell_text(cell)] * min(repeat, _MAX_REPEAT)
-            while cells and not cells[-1]:
-                cells.pop()
-            # Empty rows kept (a run of them is one element): row numbers match the sheet.
-            repeat = 1 if cells else int(row.getAttribute("numberrowsrepeated") or 1)
-            grid += [cells] * min(repeat, _MAX_REPEAT) if len(grid) < 5000 else []
-        while grid and not grid[-1]:
-            grid.pop()
-        grids.append(grid)
-    return grids, ""
+    sheets = document.spreadsheet.getElementsByType(table.Table)
+    return [read_table(sheet, _cell_text) for sheet in sheets], ""

@@ -1,0 +1,156 @@
+"""One cell of a grid (Word or Writer table, spreadsheet, HTML table): what it holds.
+
+Readers put `COVERED_LEFT` or `COVERED_ABOVE` where a merged cell hides a cell: they are empty
+strings, so whatever reads a grid as text sees nothing there (a merged cell's text is read
+once), and the layout reader (`parsers.rows`) still knows that the place belongs to a
+neighbour: a label merged down over the next rows, a title merged across the table.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from parsers.category import is_ticked
+from parsers.fold import clean_spaces
+from parsers.form import FormDefinition
+from parsers.text import extract_pairs
+
+
+class Covered(str):
+    """An empty place under a merged cell that starts to its left."""
+
+    __slots__ = ()
+
+
+class CoveredAbove(Covered):
+    """An empty place under a merged cell that starts in a row above."""
+
+    __slots__ = ()
+
+
+COVERED_LEFT: Covered = Covered()
+COVERED_ABOVE: Covered = CoveredAbove()
+
+
+def cell_lines(parts: Iterable[str]) -> str:
+    """A cell's text from its paragraphs: one line each (line breaks inside kept), spaces
+    collapsed, empty lines dropped. "Date : 12/03" and "Heure : 14h" stay two lines."""
+    lines = (clean_spaces(line) for part in parts for line in part.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+class Kind(enum.Enum):
+    EMPTY = "empty"
+    LABEL = "label"  # a rubrique's label alone: its value is elsewhere
+    INLINE = "inline"  # "Label : value" in one cell
+    CHOICE = "choice"  # one choice of the category, maybe with its own box
+    MARK = "mark"  # a box or a mark alone ("X", "☒", "☐"): it ticks the choice beside it
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    kind: Kind
+    #: LABEL and INLINE: the rubrique; CHOICE: "cat:<category>".
+    field: str = ""
+    #: CHOICE: whether its own box is ticked (None: no box in the cell); MARK: ticked or not.
+    ticked: bool | None = None
+    #: CHOICE: the choice's words without the box.
+    choice: str = ""
+    covered: bool = False
+    covered_above: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.kind is Kind.EMPTY
+
+
+_UNTICKED = frozenset({"☐", "□", "▢", "[]", "()", "non"})
+
+
+def _unticked(box: str) -> bool:
+    return "".join(box.split()).casefold() in _UNTICKED
+
+
+_BOX = r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑□▢■✓✔✅]"
+_BOX_BEFORE = re.compile(rf"^(?:({_BOX})|([xX])(?=\s))\s*(.+)$")
+_BOX_AFTER = re.compile(rf"^(.+?)\s*[:=]?\s*({_BOX}|\b[xX])$")
+_EMPTY = Cell("", Kind.EMPTY)
+_LEFT = Cell("", Kind.EMPTY, covered=True)
+_ABOVE = Cell("", Kind.EMPTY, covered=True, covered_above=True)
+
+
+def _boxed(text: str, form: FormDefinition) -> Cell | None:
+    """A category choice with its own box or mark, before or after its words."""
+    m = _BOX_BEFORE.match(text)
+    words, box = (m[3], m[1] or m[2]) if m else ("", "")
+    if not m:
+        m = _BOX_AFTER.match(text)
+        words, box = (m[1], m[2]) if m else ("", "")
+    field = form.match_label(words) if m else None
+    if field and field.startswith("cat:"):
+        return Cell(text, Kind.CHOICE, field, not _unticked(box), words)
+    return None
+
+
+def _starts_with_label(text: str, form: FormDefinition) -> str | None:
+    """The rubrique of a cell written "Label : value" (its first line), else None."""
+    first = text.split("\n", 1)[0]
+    if not any(sep in first for sep in (":", "：", "\t")):
+        return None
+    pairs = extract_pairs(first, form)
+    if pairs and not pairs[0][0].startswith("cat:"):
+        return pairs[0][0]
+    return None
+
+
+#: Cells already read, per form: the same labels come back in every fiche, and reading one
+#: is a label lookup or three. The form is kept with its cells, so its id names only it.
+_READ: dict[int, tuple[FormDefinition, dict[str, Cell]]] = {}
+_MAX_FORMS, _MAX_CELLS = 4, 8192
+
+
+def read_cell(text: str, form: FormDefinition) -> Cell:
+    """What one cell holds, from its text and whether it is covered by a merged cell."""
+    if isinstance(text, Covered):
+        return _ABOVE if isinstance(text, CoveredAbove) else _LEFT
+    entry = _READ.get(id(form))
+    if entry is None or entry[0] is not form:
+        if len(_READ) >= _MAX_FORMS:
+            _READ.clear()
+        entry = _READ[id(form)] = (form, {})
+    known = entry[1]
+    cell = known.get(text)
+    if cell is None:
+        if len(known) >= _MAX_CELLS:
+            known.clear()
+        cell = known[text] = _read(text, form)
+    return cell
+
+
+def _read(text: str, form: FormDefinition) -> Cell:
+    stripped = text.strip()
+    if not stripped:
+        return _EMPTY
+    if _unticked(stripped):
+        return Cell(stripped, Kind.MARK, ticked=False)
+    if is_ticked(stripped):
+        return Cell(stripped, Kind.MARK, ticked=True)
+    field = form.match_label(stripped.rstrip(" :："))
+    if field is None or field.startswith("cat:"):
+        # Labels are matched without their boxes: "☒ Autre" is "Autre" with a box ticked.
+        boxed = _boxed(stripped, form)
+        if boxed is not None:
+            return boxed
+    if field and field.startswith("cat:"):
+        return Cell(stripped, Kind.CHOICE, field, None, stripped)
+    if field:
+        return Cell(stripped, Kind.LABEL, field)
+    inline = _starts_with_label(stripped, form)
+    if inline:
+        return Cell(stripped, Kind.INLINE, inline)
+    return Cell(stripped, Kind.TEXT)
