@@ -27,29 +27,23 @@ NOT_READ_YET = {
     "photo-jpg": "photographed fiche (JPEG) not read by OCR yet",
 }
 _PDF_TABLE = "PDF export of a table: label and value read as one line of positioned text"
-_SECTIONS = "section column or section rows read as labels, merged cells repeated"
+_SECTIONS = "section column read as labels, merged cells repeated into other rows"
+_ODS_CELL = "paragraphs of a Calc cell joined without a space (check boxes, description)"
 #: Files of a format already read whose layout is misread today.
 LAYOUT_NOT_READ_YET = {
-    "writer-2col.pdf": _PDF_TABLE,
-    "writer-4col.pdf": _PDF_TABLE,
-    "writer-section-column.pdf": _PDF_TABLE,
-    "writer-labels-above.pdf": _PDF_TABLE,
-    "writer-from-html.pdf": _PDF_TABLE,
-    "form-docx.pdf": _PDF_TABLE,
-    "form-odt.pdf": _PDF_TABLE,
-    "form-xlsx.pdf": _PDF_TABLE,
-    "calc-rows.pdf": _PDF_TABLE,
-    "calc-sections.pdf": _PDF_TABLE,
-    "calc-ods-rows.pdf": _PDF_TABLE,
+    **{f"{name}.pdf": _PDF_TABLE for name in (
+        "writer-2col", "writer-4col", "writer-section-column", "writer-labels-above",
+        "writer-from-html", "form-docx", "form-odt", "form-xlsx", "calc-rows",
+        "calc-sections", "calc-ods-rows")},
     "writer-labels-above.docx": "labels above their values",
     "writer-labels-above.odt": "labels above their values",
     "writer-section-column.docx": _SECTIONS,
     "writer-section-column.odt": _SECTIONS,
-    "calc-sections.xlsx": _SECTIONS,
-    "calc-sections.ods": _SECTIONS,
-    "calc-rows.xlsx": "check box marked after its label credited to the next choice",
-    "calc-rows.ods": "check box marked after its label credited to the next choice",
-    "calc-ods-rows.ods": "paragraphs of a Calc cell joined without a space",
+    "writer-from-html.docx": "« Commentaire » as the only free-text rubrique",
+    "writer-from-html.odt": "« Commentaire » as the only free-text rubrique",
+    "calc-rows.ods": _ODS_CELL,
+    "calc-sections.ods": _ODS_CELL,
+    "calc-ods-rows.ods": _ODS_CELL,
 }
 
 

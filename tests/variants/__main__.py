@@ -1,8 +1,8 @@
 """Measures the parser on generated variants and on the office-made golden files.
 
-    python -m tests.variants --seed 7001 --count 500
-    python -m tests.variants --seeds 7001-7020 --count 50 --office tests/office
-    python -m tests.variants --seed 7001 --count 200 --dump /tmp/failures
+    python -m tests.variants --seed 1000 --count 500
+    python -m tests.variants --seeds 7001-7020 --count 50 --labels printed --no-office
+    python -m tests.variants --seed 7001 --count 200 --presentation body --dump /tmp/misread
 
 Prints field accuracy per presentation, per field and per class of variation, the valid
 fiches answered invalid ("incomplète") and the wrong values accepted without a warning.
@@ -19,7 +19,7 @@ from parsers import classify
 from tests.helpers import shipped_parse_context
 
 from . import PRESENTATIONS, generate
-from .golden import golden_cases, golden_mail
+from .golden import OFFICE, golden_cases, golden_mail
 from .measure import Judgement, Tally, judge
 from .wording import ALL_CLASSES, KNOWN_CLASSES
 
@@ -80,7 +80,9 @@ def main() -> None:
                         help="label changes: all, known (the ones form.yaml's matching was built"
                         " for) or printed (the printed labels only, to isolate value and layout"
                         " classes)")
-    parser.add_argument("--office", type=Path, help="also measure the golden files of this folder")
+    parser.add_argument("--office", type=Path, default=OFFICE,
+                        help="the office-made golden files to measure too (default tests/office)")
+    parser.add_argument("--no-office", action="store_true", help="measure the variants only")
     parser.add_argument("--classes", type=int, default=25, help="worst classes to list")
     parser.add_argument("--dump", type=Path, help="write each misread variant here (.eml, .json)")
     args = parser.parse_args()
@@ -95,8 +97,9 @@ def main() -> None:
             if args.dump and (judgement.rejected or set(judgement.fields.values()) - {"ok"}):
                 _dump(args.dump, variant.name, variant.raw, variant.fiche.expected, judgement)
     title = f"variants, seeds {args.seeds or args.seed}, {args.count} each, labels {args.labels}"
-    report(title, tally, args.classes)
-    if args.office:
+    if tally.fiches:
+        report(title, tally, args.classes)
+    if not args.no_office:
         office = Tally()
         print()
         for case in golden_cases(args.office):

@@ -53,7 +53,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(self.value)
+        return " ".join(v for v in self.value if v)
 
 
 @dataclass
@@ -88,12 +88,14 @@ def _when(rng: random.Random) -> tuple[dt.date, int, int, dt.datetime]:
 
 
 def _description(rng: random.Random) -> tuple[list[str], str]:
+    """One line, a sentence per line, or paragraphs with a blank line between them."""
     facts = rng.sample(content.FACTS, rng.choice((1, 2, 2, 3)))
     if len(facts) == 1:
         return facts, "one-line"
-    if rng.random() < 0.5:
-        return facts, "lines"
-    return [" ".join(facts)], "one-line"
+    way = rng.choice(("lines", "lines", "paragraphs", "one-line"))
+    if way == "paragraphs":
+        return [p for fact in facts for p in ("", fact)][1:], way
+    return (facts if way == "lines" else [" ".join(facts)]), way
 
 
 def make_fiche(
@@ -156,6 +158,12 @@ def make_fiche(
         else:
             continue
         lines.append(Line(rubrique.name, word_label(rng, rubrique, classes), value, way))
+    if "follow_up" not in written and rng.random() < 0.06:
+        # "Commentaire :" as the only free-text rubrique: it holds the description.
+        line = next(line for line in lines if line.field == "description")
+        line.label = Wording(rng.choice(("Commentaire", "Commentaires", "COMMENTAIRE")),
+                             ("comment-as-description",))
+        lines = [x for x in lines if x.field != "follow_up"]
     if rng.random() < 0.15 and len(lines) > 3:
         i = rng.randrange(1, len(lines) - 1)
         lines[i], lines[i + 1] = lines[i + 1], lines[i]
@@ -163,7 +171,7 @@ def make_fiche(
 
     def text(name: str) -> str | None:
         value = written.get(name)
-        return " ".join(value[0]) if value else None
+        return " ".join(v for v in value[0] if v) if value else None
 
     expected: dict[str, str | None] = {name: text(name) for name in FICHE_FIELDS}
     expected |= {

@@ -25,7 +25,10 @@ ROMAN = (
     "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
 )
 #: (ticked, empty) marks of a row of check boxes.
-BOX_MARKS = (("☒", "☐"), ("☑", "☐"), ("[X]", "[ ]"), ("[x]", "[ ]"), ("(X)", "( )"), ("X", ""))
+BOX_MARKS = (
+    ("☒", "☐"), ("☑", "☐"), ("[X]", "[ ]"), ("[x]", "[ ]"), ("(X)", "( )"), ("X", "☐"),
+    ("x", "□"), ("X", ""),
+)
 
 
 def french_date(day: dt.date) -> str:
