@@ -39,8 +39,6 @@ LAYOUT_NOT_READ_YET = {
     "writer-labels-above.odt": "labels above their values",
     "writer-section-column.docx": _SECTIONS,
     "writer-section-column.odt": _SECTIONS,
-    "writer-from-html.docx": "« Commentaire » as the only free-text rubrique",
-    "writer-from-html.odt": "« Commentaire » as the only free-text rubrique",
     "calc-rows.ods": _ODS_CELL,
     "calc-sections.ods": _ODS_CELL,
     "calc-ods-rows.ods": _ODS_CELL,

@@ -17,7 +17,7 @@ from parsers.model import FICHE_FIELDS
 from rules.directory import Directory
 
 from . import content
-from .wording import Wording, word_label
+from .wording import RATES, Wording, word_label
 from .writing import (
     email_of,
     write_category,
@@ -158,11 +158,12 @@ def make_fiche(
         else:
             continue
         lines.append(Line(rubrique.name, word_label(rng, rubrique, classes), value, way))
-    if "follow_up" not in written and rng.random() < 0.06:
+    comment = classes is None or "comment_as_description" in classes
+    if comment and "follow_up" not in written and rng.random() < RATES["comment_as_description"]:
         # "Commentaire :" as the only free-text rubrique: it holds the description.
         line = next(line for line in lines if line.field == "description")
         line.label = Wording(rng.choice(("Commentaire", "Commentaires", "COMMENTAIRE")),
-                             ("comment-as-description",))
+                             ("comment_as_description",))
         lines = [x for x in lines if x.field != "follow_up"]
     if rng.random() < 0.15 and len(lines) > 3:
         i = rng.randrange(1, len(lines) - 1)

@@ -40,6 +40,8 @@ HINTS_TYPE = {"date": (" (jj/mm/aaaa)", " (JJ/MM/AA)"), "time": (" (hh:mm)", " (
 RATES = {
     "synonym": 0.35, "order": 0.05, "telegraphic": 0.07, "abbreviation": 0.05,
     "inflection": 0.08, "extra_word": 0.05, "hint": 0.25, "no_accents": 0.2, "case": 0.2,
+    # of a fiche without a follow-up: "Commentaire" as the label of the description
+    "comment_as_description": 0.06,
 }
 ALL_CLASSES = frozenset(RATES)
 #: Classes the parser was built for (see tests/test_variants.py).
