@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from intake.errors import ConfigError
-from parsers.labels import label_key
+from parsers.labels import OTHER, TIE, LabelIndex, LabelMatch, label_key, label_words
 from parsers.model import FICHE_FIELDS, Category
 
 #: The form shipped with the code: used when no other is configured.
@@ -63,6 +63,15 @@ class CategoryOption(BaseModel):
     synonyms: list[str] = []
 
 
+class AmbiguousWording(BaseModel):
+    """A wording that may stand for several rubriques, the usual one first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wording: str = Field(min_length=1)
+    rubriques: list[str] = Field(min_length=1)
+
+
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -86,8 +95,13 @@ class FormDefinition(BaseModel):
     limits: Limits = Limits()
     fields: list[FormField]
     categories: list[CategoryOption]
+    ambiguous: list[AmbiguousWording] = []
+    other_labels: list[str] = []
 
     _labels: dict[str, str] = PrivateAttr(default_factory=dict)
+    _ambiguous: dict[frozenset[str], tuple[str, ...]] = PrivateAttr(default_factory=dict)
+    _index: LabelIndex = PrivateAttr()
+    _matches: dict[str, LabelMatch | None] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> FormDefinition:
@@ -109,6 +123,8 @@ class FormDefinition(BaseModel):
         entries += [
             (f"cat:{c.value}", s) for c in self.categories for s in (c.label, *c.box_labels)
         ]
+        entries += [(OTHER, s) for s in self.other_labels]
+        self._index = LabelIndex(entries)
         # Canonical names read too: PDF form fields and CSV exports are often named so.
         entries += [(f.name, f.name) for f in self.fields]
         for name, label in entries:
@@ -118,6 +134,14 @@ class FormDefinition(BaseModel):
             if table.setdefault(key, name) != name:
                 raise ValueError(f"{label!r} is a label of both {table[key]} and {name}")
         self._labels.update(table)
+        for item in self.ambiguous:
+            strange = sorted(set(item.rubriques) - set(names))
+            if strange:
+                raise ValueError(f"ambiguous {item.wording!r}: unknown rubrique(s) {strange}")
+            words = frozenset(label_words(item.wording).core)
+            if not words:
+                raise ValueError(f"ambiguous {item.wording!r}: no word that carries meaning")
+            self._ambiguous[words] = tuple(item.rubriques)
         return self
 
     def field(self, name: str) -> FormField:
@@ -144,11 +168,41 @@ class FormDefinition(BaseModel):
         return {c.value: c.label for c in self.categories}
 
     def match_label(self, label: str) -> str | None:
-        """The field a written label stands for (`cat:VALUE` for a check-box line), or None."""
-        if not label or len(label) > 90:
-            return None
+        """The field a written label most likely stands for (`cat:VALUE` for a check-box line,
+        `other` for a line that is no rubrique), or None."""
+        found = self.match(label)
+        return found.field if found else None
+
+    def match(self, label: str) -> LabelMatch | None:
+        """Every rubrique a written label may stand for, with scores (cached by label text)."""
+        if label in self._matches:
+            return self._matches[label]
+        if len(self._matches) > 50_000:  # a stream of unique lines: start afresh
+            self._matches.clear()
+        found = self._matches[label] = self._match(label) if 0 < len(label) <= 90 else None
+        return found
+
+    def _match(self, label: str) -> LabelMatch | None:
+        words = label_words(label)
+        # Declared first: "Service" is a synonym of the declaring service, but the fiche decides.
+        shared = self._ambiguous.get(frozenset(words.core))
+        if shared:
+            return LabelMatch(tuple((f, round(1 - n / 10, 1)) for n, f in enumerate(shared)), True)
         key = label_key(label)
-        return self._labels.get(key) if key else None
+        exact = self._labels.get(key) if key else None
+        if exact:
+            return LabelMatch(((exact, 1.0),))
+        if self._index.covers(OTHER, words):  # "Tél. de l'agent" is a phone number, not a name
+            return LabelMatch(((OTHER, 1.0),))
+        found = self._index.candidates(words)
+        if not found:
+            return None
+        tied = len(found) > 1 and found[1][1] >= found[0][1] - TIE
+        return LabelMatch(tuple(found), ambiguous=tied)
+
+    def knows_word(self, word: str) -> bool:
+        """Whether a folded content word belongs to some rubrique's wordings (a fast filter)."""
+        return self._index.knows(word)
 
     @functools.cached_property
     def category_words(self) -> dict[Category, tuple[str, ...]]:

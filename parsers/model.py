@@ -67,6 +67,9 @@ class FicheResult(BaseModel):
     #: Problems of fiches that could not be registered while others in the same email could
     #: (a spreadsheet with one fiche per row): the sender is told about these.
     rejected: list[FieldError] = []
+    #: For each fiche of `fiches`, in order: field -> the label it was read under, as written
+    #: (a line's label, a table's cell); fields not written (the sender's address) are absent.
+    read_from: list[dict[str, str]] = []
 
 
 class InvalidResult(BaseModel):
@@ -74,6 +77,8 @@ class InvalidResult(BaseModel):
     errors: list[FieldError]
     #: What could be read despite the errors, so the reply can show it back to the agent.
     partial: dict[str, str | None] = {}
+    #: Field of `partial` -> the label it was read under, as written.
+    read_from: dict[str, str] = {}
 
 
 class IgnoredResult(BaseModel):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parsers.form import FormDefinition, default_form
+from parsers.pairs import Pair
 
 
 @dataclass
 class Record:
-    """The (field, value) pairs of one fiche; `line` is its row in a table of several."""
+    """The (field, value, label) pairs of one fiche; `line` is its row in a table of several."""
 
-    pairs: list[tuple[str, str]]
+    pairs: list[Pair]
     line: int | None = None
 
 
@@ -19,30 +20,32 @@ def _label(cell: str, form: FormDefinition) -> str | None:
     return form.match_label(cell.strip().rstrip(" :："))
 
 
-def row_pairs(
-    rows: list[list[str]], form: FormDefinition | None = None
-) -> list[tuple[str, str]]:
-    """(field, value) from label/value rows: 2 columns, 4 columns, or "Label : value" cells."""
+def row_pairs(rows: list[list[str]], form: FormDefinition | None = None) -> list[Pair]:
+    """(field, value, label) from label/value rows: 2 columns, 4 columns, or "Label : value"
+    cells; the label is the cell's text."""
     form = form or default_form()
-    pairs: list[tuple[str, str]] = []
+    pairs: list[Pair] = []
     for cells in rows:
         cells = [c for c in cells if c.strip()] if len(cells) > 4 else cells
         first = _label(cells[0], form) if cells else None
         if len(cells) == 4 and first and _label(cells[2], form):
-            pairs += [(first, cells[1]), (_label(cells[2], form) or "", cells[3])]
+            second = _label(cells[2], form) or ""
+            pairs.append(Pair(first, cells[1], cells[0].strip()))
+            pairs.append(Pair(second, cells[3], cells[2].strip()))
         elif first and len(cells) >= 2:
-            pairs.append((first, " ".join(c for c in cells[1:] if c.strip())))
+            value = " ".join(c for c in cells[1:] if c.strip())
+            pairs.append(Pair(first, value, cells[0].strip()))
         elif first:
             # A label with its value cell left empty (trailing empty cells are not kept):
             # a check box line not ticked, or a rubrique to report as missing.
-            pairs.append((first, ""))
+            pairs.append(Pair(first, "", cells[0].strip()))
         else:
             for cell in cells:
                 if ":" in cell:
                     head, value = cell.split(":", 1)
                     field = form.match_label(head)
                     if field:
-                        pairs.append((field, value.strip()))
+                        pairs.append(Pair(field, value.strip(), head.strip()))
     return pairs
 
 
@@ -59,7 +62,11 @@ def header_records(rows: list[list[str]], form: FormDefinition | None = None) ->
         for n, row in enumerate(rows[h + 1 :], h + 2):
             if not any(c.strip() for c in row):
                 continue
-            record = [(f, v) for f, v in zip(fields, row, strict=False) if f]
+            record = [
+                Pair(f, v, label.strip())
+                for f, v, label in zip(fields, row, header, strict=False)
+                if f
+            ]
             if record:
                 records.append(Record(record, n))
         return records

@@ -1,4 +1,5 @@
-"""Label/value pairs from plain text: "Label : value" lines, wrapped values, tab-separated cells."""
+"""Label/value pairs from plain text: "Label : value" lines, wrapped values, tab-separated cells,
+and "Label value" lines without a colon (tables turned into text by a PDF)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import re
 
 from parsers.fold import fold
 from parsers.form import FormDefinition, default_form
-
-Pair = tuple[str, str]
+from parsers.labels import OTHER, LabelMatch, label_words
+from parsers.pairs import Pair
+from parsers.plausible import starts_as
 
 #: Fields whose value may start on the line after its label, even after a blank line.
 LONG_FIELDS = frozenset(
@@ -31,7 +33,7 @@ def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
             label, value = body.split(sep, 1)
             field = form.match_label(label)
             if field:
-                return field, label, value.strip()
+                return field, label.strip(), value.strip()
     parts = _SPLIT_TAB.split(body.strip(), maxsplit=1)
     if len(parts) == 2:
         field = form.match_label(parts[0])
@@ -51,7 +53,53 @@ def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
         field = form.match_label(m[1])
         if field and field.startswith("cat:"):
             return field, m[1], m[2]
-    return None
+    return _label_then_value(body.strip(), form)
+
+
+#: The longest label read at the start of a line without a colon, in words.
+_MAX_LABEL_WORDS = 10
+_VALUE_START = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9«\"'“(]")
+
+
+def _label_then_value(body: str, form: FormDefinition) -> tuple[str, str, str] | None:
+    """"Date de l'appel 12/03/2026", "Type de dysfonctionnement Information erronée": the
+    prefix that best reads as a label, when what follows can be its value. A sentence that
+    merely starts with a label's word ("Service de la voirie contacté...") stays text."""
+    words = body.split()
+    first = label_words(words[0]).core if len(words) > 1 else ()
+    if not first or not form.knows_word(first[0]):
+        return None  # most lines of a description: nothing to try
+    best: tuple[tuple[float, int], str, str, str] | None = None
+    for n in range(min(len(words) - 1, _MAX_LABEL_WORDS), 0, -1):
+        label, value = " ".join(words[:n]), " ".join(words[n:])
+        found = form.match(label)
+        if found and _reads_as_value(found, label, value, form):
+            key = (found.score, n)
+            if best is None or key > best[0]:
+                best = (key, found.field, label, value)
+    return best[1:] if best else None
+
+
+def _reads_as_value(found: LabelMatch, label: str, value: str, form: FormDefinition) -> bool:
+    """A typed rubrique (date, time, category, service, e-mail) needs a value that begins like
+    one; a free-text rubrique needs its full label (the printed one, or a wording of two words
+    or more, matched as written) and a value that begins like a new sentence."""
+    if found.field == OTHER:
+        return value[:1].isdigit()  # "Tél. 01 42 76 40 40"
+    words = form.category_words
+    for field in found.fields:
+        if field.startswith("cat:") or field == OTHER:
+            continue
+        kind = form.field(field).type
+        if kind != "text":
+            if starts_as(kind, value, words):
+                return True
+            continue
+        printed = label_words(form.field(field).label).core == label_words(label).core
+        full = printed or len(label_words(label).core) >= 2
+        if found.score >= 0.95 and full and _VALUE_START.match(value):
+            return True
+    return False
 
 
 def is_closing(line: str) -> bool:
@@ -59,17 +107,19 @@ def is_closing(line: str) -> bool:
 
 
 def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
-    """Every (field, value) found in `text`, in order; values joined across wrapped lines."""
+    """Every (field, value, label) found in `text`, in order; values joined across wrapped
+    lines."""
     form = form or default_form()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     pairs: list[Pair] = []
     field: str | None = None
+    label = ""
     parts: list[str] = []
     blank_run = 0
 
     def flush() -> None:
         if field is not None:
-            pairs.append((field, " ".join(p for p in parts if p).strip()))
+            pairs.append(Pair(field, " ".join(p for p in parts if p).strip(), label))
 
     for raw in lines:
         line = raw.replace("\u00a0", " ").rstrip()
@@ -84,7 +134,7 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
         found = _split(line, form)
         if found:
             flush()
-            field, parts = found[0], [found[2]]
+            field, label, parts = found[0], found[1], [found[2]]
             continue
         if field is None:
             continue

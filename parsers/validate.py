@@ -33,6 +33,8 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[FieldError] = field(default_factory=list)
     partial: dict[str, str | None] = field(default_factory=dict)
+    #: Field -> the label it was read under, as written.
+    read_from: dict[str, str] = field(default_factory=dict)
 
 
 def _quote(value: str) -> str:
@@ -52,8 +54,9 @@ def build(
     """Validates one raw fiche; `ref` is the email's date (for relative dates and the future)."""
     form = form or default_form()
     errors: list[FieldError] = []
-    warnings: list[FieldError] = []
-    value = {k: (None if is_blank(v) else v) for k, v in raw.items()}
+    warnings: list[FieldError] = list(raw.warnings)
+    value = {k: (None if is_blank(v) else v) for k, v in raw.values.items()}
+    read_from = {k: v for k, v in raw.read_from.items() if value.get(k) is not None}
 
     def err(name: str, message: str) -> None:
         errors.append(FieldError(field=name, message=message))
@@ -132,10 +135,10 @@ def build(
     if category is not None:
         partial["category"] = category
     if errors or service is None or call_date is None or category is None or description is None:
-        return Outcome(None, errors, warnings, partial)
+        return Outcome(None, errors, warnings, partial, read_from)
     fiche = Fiche(
         service=service, service_id=service_id, reporter_email=reporter_email,
         call_date=call_date, call_time=call_time, category=category, description=description,
         source=source, **texts,
     )
-    return Outcome(fiche, errors, warnings, partial)
+    return Outcome(fiche, errors, warnings, partial, read_from)

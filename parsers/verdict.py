@@ -32,8 +32,14 @@ def verdict(
     if fiches:
         warnings = [w for o in outcomes if o.fiche is not None for w in o.warnings]
         rejected = _numbered(records, outcomes, failed_only=True)
-        return FicheResult(fiches=fiches, warnings=warnings + problems, rejected=rejected)
+        read_from = [o.read_from for o in outcomes if o.fiche is not None]
+        return FicheResult(
+            fiches=fiches, warnings=warnings + problems, rejected=rejected, read_from=read_from
+        )
+    first = outcomes[0]
     if len(outcomes) == 1:
-        return InvalidResult(errors=outcomes[0].errors + problems, partial=outcomes[0].partial)
+        return InvalidResult(
+            errors=first.errors + problems, partial=first.partial, read_from=first.read_from
+        )
     errors = _numbered(records, outcomes, failed_only=False)
-    return InvalidResult(errors=errors + problems, partial=outcomes[0].partial)
+    return InvalidResult(errors=errors + problems, partial=first.partial, read_from=first.read_from)
