@@ -230,7 +230,10 @@ class LabelIndex:
         core = words.core
         if not core:
             return []
-        per_word = [self.fields_of(w) for w in core]
+        # A word written twice ("Service / mairie déclarant Mairie du 15e") explains nothing more.
+        per_word = [
+            self.fields_of(w) if w not in core[:n] else frozenset() for n, w in enumerate(core)
+        ]
         found: list[tuple[str, float]] = []
         for field in set().union(*per_word):
             explained = sum(1 for fields in per_word if field in fields)

@@ -44,16 +44,20 @@ def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
         field = form.match_label(box[2])
         if field and field.startswith("cat:"):
             return field, box[2], box[1]
-    # A label alone on its line (value on the next lines), or "Label X" check box lines.
-    field = form.match_label(body.strip().rstrip(":").strip())
-    if field:
-        return field, body.strip(), ""
+    # A label alone on its line (value on the next lines), or "Label X" check box lines; a
+    # line that only resembles a label may be "Label value" ("Nom de l'agent 39 75 Julie").
+    whole = form.match(body.strip().rstrip(":").strip())
+    if whole and whole.score >= 0.95:
+        return whole.field, body.strip(), ""
     m = re.match(r"^(.*?)\s+(\[?\s*[xX✓✔☒☑]\s*\]?)\s*$", body.strip())
     if m:
         field = form.match_label(m[1])
         if field and field.startswith("cat:"):
             return field, m[1], m[2]
-    return _label_then_value(body.strip(), form)
+    inline = _label_then_value(body.strip(), form)
+    if inline is None and whole:
+        return whole.field, body.strip(), ""
+    return inline
 
 
 #: The longest label read at the start of a line without a colon, in words.
