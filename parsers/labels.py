@@ -36,7 +36,8 @@ OTHER = "other"
 _HINT = re.compile(r"\([^)]*\)|\*")
 _BULLET = re.compile(r"^[\s\-*•·–—>▪◦►➢o]+\s+|^[-*•·–—▪◦►➢]+")
 _NUMBERING = re.compile(
-    r"^(?:\d{1,2}(?:\.\d{1,2})*\s*[.)°\-–]\s*|\d{1,2}\s+(?=\D)|(?:[ivx]{1,4}|[a-h])\s*[.)\-–]\s+)",
+    r"^(?!39\s*[-./]?\s*75(?!\d))"  # "39-75 Agent" is no "39." numbering
+    r"(?:\d{1,2}(?:\.\d{1,2})*\s*[.)°\-–]\s*|\d{1,2}\s+(?=\D)|(?:[ivx]{1,4}|[a-h])\s*[.)\-–]\s+)",
     re.IGNORECASE,
 )
 _3975 = re.compile(r"(?<!\d)39\s*[-./]?\s*75(?!\d)")
@@ -88,7 +89,7 @@ _FEMININE = (
 )
 
 
-def _strip_decorations(label: str) -> str:
+def strip_decorations(label: str) -> str:
     """The label without bullets and numbering in front ("•", "3.", "a)", "II -")."""
     text = _BULLET.sub("", label.strip())
     return _NUMBERING.sub("", text, count=1)
@@ -96,7 +97,7 @@ def _strip_decorations(label: str) -> str:
 
 def label_key(label: str) -> str:
     """The folded key of a label as written: hints in brackets, bullets and numbering dropped."""
-    text = _strip_decorations(label)
+    text = strip_decorations(label)
     stripped = _HINT.sub(" ", text)
     return fold_words(stripped) or fold_words(text)
 
@@ -131,7 +132,7 @@ class LabelWords(NamedTuple):
 
 
 def label_words(label: str) -> LabelWords:
-    text = fold(_strip_decorations(label)).replace("*", " ")
+    text = fold(strip_decorations(label)).replace("*", " ")
     hints = " ".join(re.findall(r"\(([^)]*)\)", text))
     return LabelWords(_words(re.sub(r"\([^)]*\)", " ", text)), _words(hints))
 

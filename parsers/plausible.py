@@ -22,6 +22,7 @@ _SERVICE_WORDS = frozenset(
         "centre", "sous",
     }
 )
+_ACRONYM = re.compile(r"^[A-Z]{2,6}\b")
 _DATE_START = re.compile(
     r"^(?:\d|le\s+\d|le\s+1er|(?:" + "|".join(WEEKDAYS) + r")\b|hier|avant[\s-]?hier"
     r"|aujourd|ce\s+(?:matin|jour|soir|midi)|cet?\s+apres)"
@@ -48,7 +49,7 @@ def fits(kind: str, value: str, words: CategoryWords, directory: Directory | Non
 
 def _names_a_service(value: str) -> bool:
     first = fold(value).split(" ", 1)[0].strip(".,;")
-    acronym = re.match(r"^[A-Z]{2,6}\b", value.strip()) is not None
+    acronym = _ACRONYM.match(value.strip()) is not None
     return first in _SERVICE_WORDS or acronym or arrondissement_of(value) is not None
 
 
@@ -66,6 +67,7 @@ def starts_as(kind: str, value: str, words: CategoryWords) -> bool:
         return folded[0].isdigit() and fits(kind, value, words)
     if kind == "email":
         return "@" in folded.split(" ", 1)[0]
-    if kind == "service":
-        return _names_a_service(value)
+    if kind == "service":  # "Mairie du 12e fermée ce jour-là" is a sentence, not a label
+        first = folded.split(" ", 1)[0].strip(".,;")
+        return first in _SERVICE_WORDS or _ACRONYM.match(value) is not None
     return fits(kind, value, words)

@@ -7,7 +7,7 @@ import re
 
 from parsers.fold import fold
 from parsers.form import FormDefinition, default_form
-from parsers.labels import OTHER, LabelMatch, label_words
+from parsers.labels import OTHER, LabelMatch, label_words, strip_decorations
 from parsers.pairs import Pair
 from parsers.plausible import starts_as
 
@@ -26,8 +26,13 @@ _SPLIT_TAB = re.compile(r"\t+|\s{3,}|\s+\|\s+")
 
 
 def _split(line: str, form: FormDefinition) -> tuple[str, str, str] | None:
-    """(field, label, value) when the line starts with a known label."""
-    body = _BULLET.sub("", line, count=1)
+    """(field, label, value) when the line starts with a known label; the label as written,
+    without the bullet or number of a list ("3.", "a)", "II -")."""
+    found = _find(_BULLET.sub("", line, count=1), form)
+    return (found[0], strip_decorations(found[1]), found[2]) if found else None
+
+
+def _find(body: str, form: FormDefinition) -> tuple[str, str, str] | None:
     for sep in (":", "："):
         if sep in body:
             label, value = body.split(sep, 1)
