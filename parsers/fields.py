@@ -66,8 +66,9 @@ def collect(
             continue
         found = form.match(pair.label) if pair.label else None
         if found and found.ambiguous and pair.field in found.fields:
+            rubriques = tuple(f for f in found.fields if f != OTHER and not f.startswith("cat:"))
             if not is_blank(value):
-                waiting.append(_Open(index, pair, value, found.fields))
+                waiting.append(_Open(index, pair, value, rubriques))
             continue
         if pair.field != OTHER:
             raw.put(pair.field, value, pair.label)

@@ -102,6 +102,7 @@ class FormDefinition(BaseModel):
     _ambiguous: dict[frozenset[str], tuple[str, ...]] = PrivateAttr(default_factory=dict)
     _index: LabelIndex = PrivateAttr()
     _matches: dict[str, LabelMatch | None] = PrivateAttr(default_factory=dict)
+    _names: frozenset[str] = PrivateAttr(default=frozenset())
 
     @model_validator(mode="after")
     def _check(self) -> FormDefinition:
@@ -134,6 +135,7 @@ class FormDefinition(BaseModel):
             if table.setdefault(key, name) != name:
                 raise ValueError(f"{label!r} is a label of both {table[key]} and {name}")
         self._labels.update(table)
+        self._names = frozenset(names)
         for item in self.ambiguous:
             strange = sorted(set(item.rubriques) - set(names))
             if strange:
@@ -197,7 +199,9 @@ class FormDefinition(BaseModel):
         found = self._index.candidates(words)
         if not found:
             return None
-        tied = len(found) > 1 and found[1][1] >= found[0][1] - TIE
+        # A tie with a check-box line or "other" is no choice for the fiche to make.
+        rubriques = [f for f, _ in found[:2] if f in self._names]
+        tied = len(rubriques) == 2 and found[1][1] >= found[0][1] - TIE
         return LabelMatch(tuple(found), ambiguous=tied)
 
     def knows_word(self, word: str) -> bool:

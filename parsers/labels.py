@@ -243,7 +243,9 @@ class LabelIndex:
             if len(extra) > _allowed_extra(explained) or any(c.isdigit() for c in "".join(extra)):
                 continue
             recall = self._recall(field, core + words.hints)
-            if recall < 0.5:
+            # One word must be a whole wording ("Suites"): "Objet", "Info" or "Motif" alone
+            # are too common at the start of a sentence.
+            if recall < (0.9 if explained == 1 else 0.5):
                 continue
             precision = explained / len(core)
             score = round(2 * recall * precision / (recall + precision), 3)

@@ -10,6 +10,7 @@ from parsers.form import FormDefinition, default_form
 from parsers.labels import OTHER, LabelMatch, label_words, strip_decorations
 from parsers.pairs import Pair
 from parsers.plausible import starts_as
+from parsers.values import is_blank
 
 #: Fields whose value may start on the line after its label, even after a blank line.
 LONG_FIELDS = frozenset(
@@ -111,6 +112,13 @@ def _reads_as_value(found: LabelMatch, label: str, value: str, form: FormDefinit
     return False
 
 
+def _read_already(label: str, pairs: list[Pair], form: FormDefinition) -> bool:
+    """Whether every rubrique `label` may stand for already has a value in `pairs`."""
+    found = form.match(label)
+    filled = {p.field for p in pairs if not is_blank(p.value)}
+    return found is not None and all(f in filled for f in found.fields)
+
+
 def is_closing(line: str) -> bool:
     return bool(_CLOSING.match(fold(line).strip()))
 
@@ -141,6 +149,8 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
             continue
         blank_run = 0
         found = _split(line, form)
+        if found and field in LONG_FIELDS and any(parts) and _read_already(found[1], pairs, form):
+            found = None  # "Service : état civil" in a description, the service read above: text
         if found:
             flush()
             field, label, parts = found[0], found[1], [found[2]]

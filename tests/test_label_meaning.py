@@ -230,6 +230,11 @@ SENTENCES = [
     "Nom de famille de l'usager : Dupont.",
     "Description faite par l'usager au guichet.",
     "Agent 39 75 très aimable mais mal informé.",
+    "Date : le lendemain, l'usager a rappelé.",
+    "Agent déclarant : moi-même, à l'accueil.",
+    "Pour info : l'usager est revenu le lendemain.",
+    "Objet : renouvellement de passeport.",
+    "Motif : déménagement.",
 ]
 
 
