@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from intake.errors import ConfigError
-from parsers.labels import OTHER, TIE, LabelIndex, LabelMatch, label_key, label_words
+from parsers.labels import OTHER, LabelIndex, LabelMatch, LabelReader, label_key, label_words
 from parsers.model import FICHE_FIELDS, Category
 
 #: The form shipped with the code: used when no other is configured.
@@ -98,11 +98,7 @@ class FormDefinition(BaseModel):
     ambiguous: list[AmbiguousWording] = []
     other_labels: list[str] = []
 
-    _labels: dict[str, str] = PrivateAttr(default_factory=dict)
-    _ambiguous: dict[frozenset[str], tuple[str, ...]] = PrivateAttr(default_factory=dict)
-    _index: LabelIndex = PrivateAttr()
-    _matches: dict[str, LabelMatch | None] = PrivateAttr(default_factory=dict)
-    _names: frozenset[str] = PrivateAttr(default=frozenset())
+    _reader: LabelReader = PrivateAttr()
 
     @model_validator(mode="after")
     def _check(self) -> FormDefinition:
@@ -125,7 +121,7 @@ class FormDefinition(BaseModel):
             (f"cat:{c.value}", s) for c in self.categories for s in (c.label, *c.box_labels)
         ]
         entries += [(OTHER, s) for s in self.other_labels]
-        self._index = LabelIndex(entries)
+        index = LabelIndex(entries)
         # Canonical names read too: PDF form fields and CSV exports are often named so.
         entries += [(f.name, f.name) for f in self.fields]
         for name, label in entries:
@@ -134,8 +130,7 @@ class FormDefinition(BaseModel):
                 raise ValueError(f"{name}: the label {label!r} has no letters or digits")
             if table.setdefault(key, name) != name:
                 raise ValueError(f"{label!r} is a label of both {table[key]} and {name}")
-        self._labels.update(table)
-        self._names = frozenset(names)
+        shared: dict[frozenset[str], tuple[str, ...]] = {}
         for item in self.ambiguous:
             strange = sorted(set(item.rubriques) - set(names))
             if strange:
@@ -143,7 +138,8 @@ class FormDefinition(BaseModel):
             words = frozenset(label_words(item.wording).core)
             if not words:
                 raise ValueError(f"ambiguous {item.wording!r}: no word that carries meaning")
-            self._ambiguous[words] = tuple(item.rubriques)
+            shared[words] = tuple(item.rubriques)
+        self._reader = LabelReader(table, shared, index, frozenset(names))
         return self
 
     def field(self, name: str) -> FormField:
@@ -176,37 +172,17 @@ class FormDefinition(BaseModel):
         return found.field if found else None
 
     def match(self, label: str) -> LabelMatch | None:
-        """Every rubrique a written label may stand for, with scores (cached by label text)."""
-        if label in self._matches:
-            return self._matches[label]
-        if len(self._matches) > 50_000:  # a stream of unique lines: start afresh
-            self._matches.clear()
-        found = self._matches[label] = self._match(label) if 0 < len(label) <= 90 else None
-        return found
+        """Every rubrique a written label may stand for, with scores (see parsers.labels)."""
+        return self._reader.match(label)
 
-    def _match(self, label: str) -> LabelMatch | None:
-        words = label_words(label)
-        # Declared first: "Service" is a synonym of the declaring service, but the fiche decides.
-        shared = self._ambiguous.get(frozenset(words.core))
-        if shared:
-            return LabelMatch(tuple((f, round(1 - n / 10, 1)) for n, f in enumerate(shared)), True)
-        key = label_key(label)
-        exact = self._labels.get(key) if key else None
-        if exact:
-            return LabelMatch(((exact, 1.0),))
-        if self._index.covers(OTHER, words):  # "Tél. de l'agent" is a phone number, not a name
-            return LabelMatch(((OTHER, 1.0),))
-        found = self._index.candidates(words)
-        if not found:
-            return None
-        # A tie with a check-box line or "other" is no choice for the fiche to make.
-        rubriques = [f for f, _ in found[:2] if f in self._names]
-        tied = len(rubriques) == 2 and found[1][1] >= found[0][1] - TIE
-        return LabelMatch(tuple(found), ambiguous=tied)
+    @property
+    def reader(self) -> LabelReader:
+        """The label reader itself, for loops over many lines (no model attribute lookups)."""
+        return self._reader
 
     def knows_word(self, word: str) -> bool:
         """Whether a folded content word belongs to some rubrique's wordings (a fast filter)."""
-        return self._index.knows(word)
+        return self._reader.knows(word)
 
     @functools.cached_property
     def category_words(self) -> dict[Category, tuple[str, ...]]:

@@ -20,6 +20,7 @@ that is no rubrique of the fiche, such as a phone number: it ends the rubrique a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ class LabelWords(NamedTuple):
     hints: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=16384)
 def label_words(label: str) -> LabelWords:
     text = fold(strip_decorations(label)).replace("*", " ")
     hints = " ".join(re.findall(r"\(([^)]*)\)", text))
@@ -235,6 +237,8 @@ class LabelIndex:
         per_word = [
             self.fields_of(w) if w not in core[:n] else frozenset() for n, w in enumerate(core)
         ]
+        if sum(1 for fields in per_word if not fields) > 2:
+            return []  # more words than any rubrique tolerates: a sentence
         found: list[tuple[str, float]] = []
         for field in set().union(*per_word):
             explained = sum(1 for fields in per_word if field in fields)
@@ -248,12 +252,78 @@ class LabelIndex:
             if recall < (0.9 if explained == 1 else 0.5):
                 continue
             precision = explained / len(core)
-            score = round(2 * recall * precision / (recall + precision), 3)
+            # At most 0.99: a wording of form.yaml, matched as written, ranks first.
+            score = min(0.99, round(2 * recall * precision / (recall + precision), 3))
             if score >= MIN_SCORE:
                 found.append((field, score))
         order = list(self._wordings)
         found.sort(key=lambda c: (-c[1], order.index(c[0])))
         return found
+
+
+_MAX_WORDS = 16  # with its numbering, hint and colon
+
+
+class LabelReader:
+    """Every way form.yaml lets a label be read, in order: its ambiguous wordings, the exact
+    table of labels and synonyms, the lines that are no rubrique, then the meaning. Answers are
+    cached by label text: the same labels come back in every fiche."""
+
+    def __init__(
+        self,
+        exact: dict[str, str],
+        shared: dict[frozenset[str], tuple[str, ...]],
+        index: LabelIndex,
+        rubriques: frozenset[str],
+    ) -> None:
+        self._exact, self._shared, self._index, self._rubriques = exact, shared, index, rubriques
+        self._cache: dict[str, LabelMatch | None] = {}
+
+    def knows(self, word: str) -> bool:
+        """Whether a content word belongs to some rubrique's wordings (a fast filter)."""
+        return self._index.knows(word)
+
+    def match(self, label: str, words: LabelWords | None = None) -> LabelMatch | None:
+        """The rubriques `label` may stand for; `words`, when the caller has them, are its
+        `label_words`."""
+        cache = self._cache
+        if label in cache:
+            return cache[label]
+        if len(cache) > 50_000:  # a stream of unique lines: start afresh
+            cache.clear()
+        # A label is short: "II - Nom et prénom du téléconseiller 39 75 (si connu) :" has 13
+        # words.
+        short = 0 < len(label) <= 90 and len(label.split()) <= _MAX_WORDS
+        found = cache[label] = self._match(label, words) if short else None
+        return found
+
+    def _match(self, label: str, words: LabelWords | None) -> LabelMatch | None:
+        words = words or label_words(label)
+        # Declared first: "Service" is a synonym of the declaring service, but the fiche decides.
+        shared = self._shared.get(frozenset(words.core))
+        if shared:
+            return LabelMatch(tuple((f, round(1 - n / 10, 1)) for n, f in enumerate(shared)), True)
+        key = label_key(label)
+        exact = self._exact.get(key) if key else None
+        if exact:
+            return LabelMatch(((exact, 1.0),))
+        index = self._index
+        # "Tél. de l'agent" is a phone number, not a name.
+        core = words.core
+        if (
+            len(core) <= 4  # "Téléphone en panne à l'accueil ce jour-là" is a sentence
+            and any(OTHER in index.fields_of(w) for w in core)
+            and not any(c.isdigit() for w in core for c in w)
+            and index.covers(OTHER, words)
+        ):
+            return LabelMatch(((OTHER, 1.0),))
+        found = index.candidates(words)
+        if not found:
+            return None
+        # A tie with a check-box line or "other" is no choice for the fiche to make.
+        rubriques = [f for f, _ in found[:2] if f in self._rubriques]
+        tied = len(rubriques) == 2 and found[1][1] >= found[0][1] - TIE
+        return LabelMatch(tuple(found), ambiguous=tied)
 
 
 def match_label(label: str, form: FormDefinition | None = None) -> str | None:

@@ -71,3 +71,18 @@ def starts_as(kind: str, value: str, words: CategoryWords) -> bool:
         first = folded.split(" ", 1)[0].strip(".,;")
         return first in _SERVICE_WORDS or _ACRONYM.match(value) is not None
     return fits(kind, value, words)
+
+
+def may_start_value(value: str, words: CategoryWords) -> bool:
+    """A quick test before `starts_as`: whether `value` begins like any value at all (a capital,
+    a digit, a quote, or the first word of a date, a service or a category)."""
+    if not value or not value[0].islower():
+        return True
+    folded = fold(value)
+    first = folded.split(" ", 1)[0].strip(".,;'")
+    return (
+        "@" in first
+        or first in _SERVICE_WORDS
+        or _DATE_START.match(folded) is not None
+        or any(w.split(" ", 1)[0] == first for ws in words.values() for w in ws)
+    )

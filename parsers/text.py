@@ -7,9 +7,9 @@ import re
 
 from parsers.fold import fold
 from parsers.form import FormDefinition, default_form
-from parsers.labels import OTHER, LabelMatch, label_words, strip_decorations
+from parsers.labels import OTHER, LabelMatch, LabelWords, label_words, strip_decorations
 from parsers.pairs import Pair
-from parsers.plausible import starts_as
+from parsers.plausible import may_start_value, starts_as
 from parsers.values import is_blank
 
 #: Fields whose value may start on the line after its label, even after a blank line.
@@ -66,6 +66,7 @@ def _find(body: str, form: FormDefinition) -> tuple[str, str, str] | None:
     return inline
 
 
+_3975 = ("39", "75", "3975")
 #: The longest label read at the start of a line without a colon, in words.
 _MAX_LABEL_WORDS = 10
 _VALUE_START = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9«\"'“(]")
@@ -79,12 +80,32 @@ def _label_then_value(body: str, form: FormDefinition) -> tuple[str, str, str] |
     first = label_words(words[0]).core if len(words) > 1 else ()
     if not first or not form.knows_word(first[0]):
         return None  # most lines of a description: nothing to try
-    best: tuple[tuple[float, int], str, str, str] | None = None
-    for n in range(min(len(words) - 1, _MAX_LABEL_WORDS), 0, -1):
+    # Prefixes worth matching: a label holds no number of its own and few unknown words.
+    reader = form.reader
+    per_word = [label_words(w) for w in words[: min(len(words) - 1, _MAX_LABEL_WORDS)]]
+    unknown, longest = 0, 0
+    for n, word_words in enumerate(per_word, 1):
+        for token in word_words.core:
+            if not reader.knows(token):
+                unknown += 99 if any(c.isdigit() for c in token) and token not in _3975 else 1
+        if unknown > 2:
+            break
+        longest = n
+    simple = "(" not in body and "39" not in body  # words of a prefix = its words' words
+    best: tuple[tuple[float, bool, int, int], str, str, str] | None = None
+    categories = form.category_words
+    for n in range(longest, 0, -1):
         label, value = " ".join(words[:n]), " ".join(words[n:])
-        found = form.match(label)
+        if not may_start_value(value, categories):
+            continue
+        core = tuple(t for w in per_word[:n] for t in w.core) if simple else None
+        found = reader.match(label, LabelWords(core, ()) if core is not None else None)
         if found and _reads_as_value(found, label, value, form):
-            key = (found.score, n)
+            # Equal scores: a reading the fiche need not decide ("Service / mairie déclarant",
+            # not "Service /"), more words of meaning ("Nom agent 3975", not "Nom agent"),
+            # then fewer words ("Date de l'appel", not "Date de l'appel le").
+            meaning = len(core) if core is not None else len(label_words(label).core)
+            key = (found.score, not found.ambiguous, meaning, -n)
             if best is None or key > best[0]:
                 best = (key, found.field, label, value)
     return best[1:] if best else None
@@ -93,23 +114,19 @@ def _label_then_value(body: str, form: FormDefinition) -> tuple[str, str, str] |
 def _reads_as_value(found: LabelMatch, label: str, value: str, form: FormDefinition) -> bool:
     """A typed rubrique (date, time, category, service, e-mail) needs a value that begins like
     one; a free-text rubrique needs its full label (the printed one, or a wording of two words
-    or more, matched as written) and a value that begins like a new sentence."""
-    if found.field == OTHER:
+    or more) and a value that begins like a new sentence. An ambiguous label is judged by its
+    usual reading: "Service Mairie du 12e" is the service, "Service Mairie du" no label."""
+    field = found.field
+    if field == OTHER:
         return value[:1].isdigit()  # "Tél. 01 42 76 40 40"
-    words = form.category_words
-    for field in found.fields:
-        if field.startswith("cat:") or field == OTHER:
-            continue
-        kind = form.field(field).type
-        if kind != "text":
-            if starts_as(kind, value, words):
-                return True
-            continue
-        printed = label_words(form.field(field).label).core == label_words(label).core
-        full = printed or len(label_words(label).core) >= 2
-        if found.score >= 0.95 and full and _VALUE_START.match(value):
-            return True
-    return False
+    if field.startswith("cat:"):
+        return False  # check-box lines are read above
+    kind = form.field(field).type
+    if kind != "text":
+        return starts_as(kind, value, form.category_words)
+    written = label_words(label).core
+    full = len(written) >= 2 or label_words(form.field(field).label).core == written
+    return found.score >= 0.95 and full and _VALUE_START.match(value) is not None
 
 
 def _read_already(label: str, pairs: list[Pair], form: FormDefinition) -> bool:
