@@ -235,6 +235,7 @@ SENTENCES = [
     "Pour info : l'usager est revenu le lendemain.",
     "Objet : renouvellement de passeport.",
     "Motif : déménagement.",
+    "Téléphone en panne à l'accueil ce jour-là.",
 ]
 
 
@@ -260,6 +261,27 @@ def test_a_label_with_extra_words_then_its_value(ctx: ParseContext) -> None:
     fiche, read_from, _ = read(fiche_email(body=text), ctx)
     assert fiche["call_date"] == "2026-03-11"
     assert read_from["call_date"] == "Date de l'appel téléphonique"
+
+
+@pytest.mark.parametrize(
+    ("line", "replaces", "field", "value"),
+    [
+        ("Date de l'appel le 10 mars 2026", "Date de", "call_date", "2026-03-10"),
+        ("Date et heure de l'appel 12/03/2026 9h05", "Heure de", "call_time", "09:05"),
+        ("Type de dysfonctionnement erreur de transfert", "Type de", "category", "transfer_error"),
+        ("Courriel de l'agent déclarant s.martin@paris.fr", "", "reporter_email",
+         "s.martin@paris.fr"),
+        ("Nom agent 3975 Karim", "Nom de", "agent_3975", "Karim"),
+        ("Service Mairie du 14e", "Service /", "service_id", "mairie-14"),
+    ],
+)
+def test_a_typed_value_after_its_label(
+    line: str, replaces: str, field: str, value: str, ctx: ParseContext
+) -> None:
+    lines = TABLE_AS_TEXT.format(sentence="").splitlines()
+    text = "\n".join([line, *(ln for ln in lines if not (replaces and ln.startswith(replaces)))])
+    fiche, _, _ = read(fiche_email(body=text), ctx)
+    assert fiche[field] == value
 
 
 # --- every wording of form.yaml, however written ---------------------------------------------
