@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -353,3 +354,22 @@ def test_parse_json_of_an_invalid_fiche_says_where_fields_were_read(tmp_path: Pa
         "service": "Mairie", "call_time": "Heure appel", "category": "Type d'erreur"
     }
     assert InvalidResult.model_validate(out).read_from == out["read_from"]
+
+
+def test_a_grid_reads_labels_by_meaning_and_shows_the_cell(ctx: ParseContext) -> None:
+    rows = [("Mairie / service déclarant(e) :", "Mairie du 12e"), ("Date appel", "12/03/2026"),
+            ("TYPE D'ERREUR", "Information erronée"), ("Commentaire", "Usager mal renseigné."),
+            ("Infos erronées communiquées", "Fermé le samedi")]
+    cells = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "Sophie Martin <sophie.martin@paris.fr>", "Fiche"
+    msg["Date"] = "Fri, 13 Mar 2026 09:12:00 +0100"
+    msg.set_content("Voir le tableau.")
+    msg.add_alternative(f"<html><body><table>{cells}</table></body></html>", subtype="html")
+    fiche, read_from, warnings = read(msg.as_bytes(), ctx)
+    assert (fiche["service_id"], fiche["call_date"]) == ("mairie-12", "2026-03-12")
+    assert fiche["description"] == "Usager mal renseigné."
+    assert fiche["wrong_information"] == "Fermé le samedi"
+    assert read_from["service"] == "Mairie / service déclarant(e) :"
+    assert read_from["description"] == "Commentaire"
+    assert warnings == ["description"]
