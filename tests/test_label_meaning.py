@@ -9,16 +9,18 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from helpers import SHIPPED, fiche_email, shipped_parse_context
 from hypothesis import given
 from hypothesis import strategies as st
 
 from intake.cli import main
+from intake.errors import ConfigError
 from parsers import classify
 from parsers.context import ParseContext
 from parsers.fold import strip_accents
-from parsers.form import default_form
+from parsers.form import SHIPPED_FORM, default_form, load_form
 from parsers.model import FicheResult, InvalidResult
 
 FORM = default_form()
@@ -373,3 +375,12 @@ def test_a_grid_reads_labels_by_meaning_and_shows_the_cell(ctx: ParseContext) ->
     assert read_from["service"] == "Mairie / service déclarant(e) :"
     assert read_from["description"] == "Commentaire"
     assert warnings == ["description"]
+
+
+def test_an_ambiguous_wording_naming_no_rubrique_is_a_config_error(tmp_path: Path) -> None:
+    data = yaml.safe_load(SHIPPED_FORM.read_text(encoding="utf-8"))
+    data["ambiguous"].append({"wording": "Heure", "rubriques": ["call_time", "heure_de_fin"]})
+    path = tmp_path / "form.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="heure_de_fin"):
+        load_form(path)
