@@ -22,13 +22,14 @@ from parsers.model import (
     ReplyResult,
     Source,
 )
+from parsers.pairs import Pair
 from parsers.reply import find_reference, read_reply
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 from parsers.validate import NO_FICHE, Outcome, build
 from parsers.verdict import verdict
 
-Pairs = list[tuple[str, str]]
+Pairs = list[Pair]
 Result = FicheResult | InvalidResult | IgnoredResult | ReplyResult
 
 UNREADABLE = (
@@ -121,7 +122,7 @@ def _candidates(
 def _evaluate(cand: Candidate, mail: Mail, ctx: ParseContext, ref: dt.date) -> list[Outcome]:
     return [
         build(
-            collect(record.pairs, ctx.form),
+            collect(record.pairs, ctx.form, ctx.directory),
             directory=ctx.directory,
             ref=ref,
             source=cand.source,

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from intake.errors import ConfigError
-from parsers.labels import label_key
+from parsers.labels import OTHER, LabelIndex, LabelMatch, LabelReader, label_key, label_words
 from parsers.model import FICHE_FIELDS, Category
 
 #: The form shipped with the code: used when no other is configured.
@@ -63,6 +63,15 @@ class CategoryOption(BaseModel):
     synonyms: list[str] = []
 
 
+class AmbiguousWording(BaseModel):
+    """A wording that may stand for several rubriques, the usual one first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wording: str = Field(min_length=1)
+    rubriques: list[str] = Field(min_length=1)
+
+
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -86,8 +95,10 @@ class FormDefinition(BaseModel):
     limits: Limits = Limits()
     fields: list[FormField]
     categories: list[CategoryOption]
+    ambiguous: list[AmbiguousWording] = []
+    other_labels: list[str] = []
 
-    _labels: dict[str, str] = PrivateAttr(default_factory=dict)
+    _reader: LabelReader = PrivateAttr()
 
     @model_validator(mode="after")
     def _check(self) -> FormDefinition:
@@ -109,6 +120,8 @@ class FormDefinition(BaseModel):
         entries += [
             (f"cat:{c.value}", s) for c in self.categories for s in (c.label, *c.box_labels)
         ]
+        entries += [(OTHER, s) for s in self.other_labels]
+        index = LabelIndex(entries)
         # Canonical names read too: PDF form fields and CSV exports are often named so.
         entries += [(f.name, f.name) for f in self.fields]
         for name, label in entries:
@@ -117,7 +130,16 @@ class FormDefinition(BaseModel):
                 raise ValueError(f"{name}: the label {label!r} has no letters or digits")
             if table.setdefault(key, name) != name:
                 raise ValueError(f"{label!r} is a label of both {table[key]} and {name}")
-        self._labels.update(table)
+        shared: dict[frozenset[str], tuple[str, ...]] = {}
+        for item in self.ambiguous:
+            strange = sorted(set(item.rubriques) - set(names))
+            if strange:
+                raise ValueError(f"ambiguous {item.wording!r}: unknown rubrique(s) {strange}")
+            words = frozenset(label_words(item.wording).core)
+            if not words:
+                raise ValueError(f"ambiguous {item.wording!r}: no word that carries meaning")
+            shared[words] = tuple(item.rubriques)
+        self._reader = LabelReader(table, shared, index, frozenset(names))
         return self
 
     def field(self, name: str) -> FormField:
@@ -144,11 +166,23 @@ class FormDefinition(BaseModel):
         return {c.value: c.label for c in self.categories}
 
     def match_label(self, label: str) -> str | None:
-        """The field a written label stands for (`cat:VALUE` for a check-box line), or None."""
-        if not label or len(label) > 90:
-            return None
-        key = label_key(label)
-        return self._labels.get(key) if key else None
+        """The field a written label most likely stands for (`cat:VALUE` for a check-box line,
+        `other` for a line that is no rubrique), or None."""
+        found = self.match(label)
+        return found.field if found else None
+
+    def match(self, label: str) -> LabelMatch | None:
+        """Every rubrique a written label may stand for, with scores (see parsers.labels)."""
+        return self._reader.match(label)
+
+    @property
+    def reader(self) -> LabelReader:
+        """The label reader itself, for loops over many lines (no model attribute lookups)."""
+        return self._reader
+
+    def knows_word(self, word: str) -> bool:
+        """Whether a folded content word belongs to some rubrique's wordings (a fast filter)."""
+        return self._reader.knows(word)
 
     @functools.cached_property
     def category_words(self) -> dict[Category, tuple[str, ...]]:

@@ -71,6 +71,9 @@ class FicheRead(BaseModel):
 
     written: dict[str, str] = {}
     warnings: list[FieldError] = []
+    #: Field -> the label it was read under, as written (a line's label, a table's cell);
+    #: fields not written (the sender's address) are absent.
+    read_from: dict[str, str] = {}
 
 
 class FicheResult(BaseModel):
@@ -89,6 +92,8 @@ class InvalidResult(BaseModel):
     errors: list[FieldError]
     #: What could be read despite the errors, so the reply can show it back to the agent.
     partial: dict[str, str | None] = {}
+    #: Field of `partial` -> the label it was read under, as written.
+    read_from: dict[str, str] = {}
 
 
 class IgnoredResult(BaseModel):

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from parsers.cells import Cell, CoveredAbove, Kind, read_cell
 from parsers.form import FormDefinition, default_form
+from parsers.pairs import Pair
 from parsers.text import extract_pairs, is_closing
 
-Pairs = list[tuple[str, str]]
+Pairs = list[Pair]
 _NAMES = (Kind.LABEL, Kind.INLINE)  # cells that end the value of the label before them
 _BOXES = (Kind.CHOICE, Kind.MARK)
 #: One fiche fills a few dozen cells: past this many, a grid is data, not a fiche to read.
@@ -36,7 +37,7 @@ HEADER_WITHIN, LABEL_ROWS_WITHIN = 50, 50
 class Record:
     """The (field, value) pairs of one fiche; `line` is its row in a table of several."""
 
-    pairs: list[tuple[str, str]]
+    pairs: list[Pair]
     line: int | None = None
 
 
@@ -91,7 +92,7 @@ class _Layout:
             default=0,
         )
         self.taken: set[tuple[int, int]] = set()
-        self.found: list[tuple[str, str]] = []
+        self.found: Pairs = []
 
     def at(self, r: int, c: int) -> Cell | None:
         if 0 <= r < len(self.cells) and 0 <= c < len(self.cells[r]):
@@ -100,7 +101,7 @@ class _Layout:
 
     def add(self, label: Cell, value: str, places: Iterable[tuple[int, int]] = ()) -> None:
         """The one place a pair is made from cells; `places` are taken by it."""
-        self.found.append((label.field, value))
+        self.found.append(Pair(label.field, value, label.text.strip().rstrip(" :：")))
         self.taken.update(places)
 
     # --- where a value is ----------------------------------------------------------------
@@ -306,7 +307,11 @@ def header_records(rows: list[list[str]], form: FormDefinition | None = None) ->
                 for i, text in enumerate(row)
             ]
             above = row
-            record = [(f, v) for f, v in zip(fields, row, strict=False) if f]
+            record = [
+                Pair(f, v, label.strip())
+                for f, v, label in zip(fields, row, header, strict=False)
+                if f
+            ]
             if record:
                 records.append(Record(record, n))
         return records

@@ -38,6 +38,8 @@ class Outcome:
     partial: dict[str, str | None] = field(default_factory=dict)
     #: The fields as written that are read into something else (dates, times, category...).
     written: dict[str, str] = field(default_factory=dict)
+    #: Field -> the label it was read under, as written.
+    read_from: dict[str, str] = field(default_factory=dict)
 
 
 def _quote(value: str) -> str:
@@ -67,8 +69,9 @@ def build(
     """Validates one raw fiche; `ref` is the email's date (for relative dates and the future)."""
     form = form or default_form()
     errors: list[FieldError] = []
-    warnings: list[FieldError] = []
-    value = {k: (None if is_blank(v) else v) for k, v in raw.items()}
+    warnings: list[FieldError] = list(raw.warnings)
+    value = {k: (None if is_blank(v) else v) for k, v in raw.values.items()}
+    read_from = {k: v for k, v in raw.read_from.items() if value.get(k) is not None}
 
     def err(name: str, message: str) -> None:
         errors.append(FieldError(field=name, message=message))
@@ -148,11 +151,11 @@ def build(
     if source in OCR_SOURCES:
         warnings += ocr_warnings(value, form)
     if errors or service is None or call_date is None or category is None or description is None:
-        return Outcome(None, errors, warnings, partial)
+        return Outcome(None, errors, warnings, partial, read_from=read_from)
     fiche = Fiche(
         service=service, service_id=service_id, reporter_email=reporter_email,
         call_date=call_date, call_time=call_time, category=category, description=description,
         source=source, **texts,
     )
     written = {k: v for k in READ_AS_WRITTEN if (v := value.get(k)) is not None}
-    return Outcome(fiche, errors, warnings, partial, written)
+    return Outcome(fiche, errors, warnings, partial, written, read_from)

@@ -30,13 +30,20 @@ def verdict(
     `problems` (attachments that could not be read) are warnings beside a valid fiche."""
     fiches = [o.fiche for o in outcomes if o.fiche is not None]
     if fiches:
-        read = [FicheRead(written=o.written, warnings=o.warnings) for o in outcomes if o.fiche]
+        read = [
+            FicheRead(written=o.written, warnings=o.warnings, read_from=o.read_from)
+            for o in outcomes
+            if o.fiche
+        ]
         warnings = [w for r in read for w in r.warnings]
         rejected = _numbered(records, outcomes, failed_only=True)
         return FicheResult(
             fiches=fiches, warnings=warnings + problems, rejected=rejected, read=read
         )
+    first = outcomes[0]
     if len(outcomes) == 1:
-        return InvalidResult(errors=outcomes[0].errors + problems, partial=outcomes[0].partial)
+        return InvalidResult(
+            errors=first.errors + problems, partial=first.partial, read_from=first.read_from
+        )
     errors = _numbered(records, outcomes, failed_only=False)
-    return InvalidResult(errors=errors + problems, partial=outcomes[0].partial)
+    return InvalidResult(errors=errors + problems, partial=first.partial, read_from=first.read_from)

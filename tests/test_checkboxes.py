@@ -16,6 +16,7 @@ from parsers.category import read_category, split_box_line
 from parsers.classify import classify
 from parsers.fields import collect
 from parsers.form import default_form
+from parsers.pairs import Pair
 
 FORM = default_form()
 CATEGORIES = [c.value for c in FORM.categories]
@@ -243,9 +244,9 @@ def test_box_lines_are_read_with_their_marks() -> None:
     assert split_box_line("☒ Information erronée") == ("Information erronée", "☒", "")
     assert split_box_line("Autre [ ] : précisez") == ("Autre", "[ ]", "précisez")
     assert split_box_line("Description : x") is None
-    pairs = [("category", ""), ("cat:transfer_error", "☐ X Information erronée"),
-             ("cat:other", "☐"), ("description", "d")]
-    assert read_category(collect(pairs, FORM)["category"]).category == "wrong_information"
+    pairs = [Pair("category", "", "Type"), Pair("cat:transfer_error", "☐ X Information erronée",
+             "Erreur de transfert"), Pair("cat:other", "☐", "Autre"), Pair("description", "d", "")]
+    assert read_category(collect(pairs, FORM).values["category"]).category == "wrong_information"
 
 
 def _docx_mail(cell_lines: list[str]) -> bytes:

@@ -120,7 +120,7 @@ puis rappelé par nos soins.
     "1 / 2",
 ])
 def test_a_long_description_stops_before_the_closing(closing: str) -> None:
-    pairs = dict(extract_pairs(FIELDS + closing + "\n"))
+    pairs = {p.field: p.value for p in extract_pairs(FIELDS + closing + "\n")}
     expected = "L'usager a été transféré deux fois, puis rappelé par nos soins."
     assert clean_spaces(pairs["description"]) == expected
     assert pairs["service"] == "Mairie du 12e"
@@ -128,12 +128,13 @@ def test_a_long_description_stops_before_the_closing(closing: str) -> None:
 
 def test_a_label_in_the_signature_block_starts_no_field() -> None:
     pairs = extract_pairs(FIELDS + "Cordialement,\nSophie Martin\nService\nMairie du 12e\n")
-    assert [f for f, _ in pairs].count("service") == 1
+    assert [p.field for p in pairs].count("service") == 1
 
 
 def test_a_fiche_after_a_greeting_is_still_read() -> None:
     text = "Merci de traiter la fiche suivante.\n\nDescription\nTransfert vers le 15e.\n"
-    assert dict(extract_pairs(text))["description"] == "Transfert vers le 15e."
+    values = {p.field: p.value for p in extract_pairs(text)}
+    assert values["description"] == "Transfert vers le 15e."
 
 
 @pytest.mark.parametrize("line", [

@@ -39,10 +39,11 @@ from parsers.fold import fold
 from parsers.form import FormDefinition
 from parsers.mime import Attachment, Mail
 from parsers.model import OCR_SOURCES, FieldError, Source
+from parsers.pairs import Pair
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 
-Pairs = list[tuple[str, str]]
+Pairs = list[Pair]
 Grid = list[list[str]]
 #: A reader returns the grids (tables, sheets) and the free text of a document.
 Reader = Callable[[bytes], tuple[list[Grid], str]]
