@@ -1,25 +1,151 @@
-"""CSV fiches (semicolons, as French Excel writes them, commas or tabs)."""
+"""CSV fiches as Excel (French locale), LibreOffice and Google Sheets save them.
+
+The text is decoded by its byte order mark (UTF-8 from LibreOffice and Excel's "CSV UTF-8",
+UTF-16 from Excel's "Texte Unicode"), else as UTF-8, else as cp1252 (Excel's "CSV
+(séparateur : point-virgule)"). The delimiter is the one of ; tab , | that cuts the rows to
+one same width with quotes respected: a comma inside a quoted cell, or a line break in a
+description, does not mislead it as it does `csv.Sniffer`. Excel's first line "sep=;" says
+it outright. Cells lose what spreadsheets wrap around text: the apostrophe that keeps
+"=…", "+…", "-…" from becoming a formula, Excel's ="…".
+
+A file is read up to MAX_ROWS rows of MAX_COLUMNS cells, and for at most MAX_SECONDS.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
+import re
+import time
+from collections import Counter
+from collections.abc import Iterator
 
 from parsers.mime import decode_bytes
 
 Grid = list[list[str]]
 MAX_ROWS = 5000
+MAX_COLUMNS = 200
+MAX_SECONDS = 2.0
+#: In order of preference when two cut the rows equally well: French Excel's first.
+DELIMITERS = (";", "\t", ",", "|")
+#: The delimiter is measured on the start of the file: a fiche fits in it many times.
+SAMPLE_CHARS, SAMPLE_ROWS = 65536, 200
+#: A delimiter must cut at least this share of the rows into cells of one width; below it,
+#: the file is lines of text ("Label : valeur"), one cell each.
+MIN_SHARE = 0.5
+#: Never in a text file: each line one cell, quotes still respected.
+_NO_DELIMITER = "\x1f"
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_SEP_LINE = re.compile(r'"?sep=(.)"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+#: Spreadsheets and exports put an apostrophe before a cell that would start a formula.
+_FORMULA_GUARD = re.compile(r"'(?=[=+\-@])")
+_EXCEL_TEXT = re.compile(r'="(.*)"', re.DOTALL)
+
+
+def decode(data: bytes) -> str:
+    """The file's text: its byte order mark decides, then UTF-8, then cp1252. UTF-16 without
+    a mark is recognised by its zero bytes; other binary data is not a CSV file."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    head = data[:4096]
+    if b"\0" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return data.decode("utf-16-le", errors="replace")
+        if even > len(head) // 4 and odd == 0:
+            return data.decode("utf-16-be", errors="replace")
+        raise ValueError("binary data, not text")
+    return decode_bytes(data)
+
+
+def _cut(text: str, delimiter: str, strict: bool) -> Iterator[list[str]]:
+    """Rows as csv reads them: quoted cells may hold the delimiter and line breaks."""
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+
+
+def _share(sample: str, delimiter: str, whole: bool) -> float:
+    """The share of the sample's non-empty rows that `delimiter` cuts into cells of the most
+    common width (two or more), trailing empty cells left out; a quote left open or a cell
+    going on after its closing quote (a cut in the wrong place) halves it."""
+    widths: list[int] = []
+    broken = False
+    try:
+        for row in _cut(sample, delimiter, strict=True):
+            while row and not row[-1].strip():
+                row.pop()
+            if row:
+                widths.append(len(row))
+            if len(widths) >= SAMPLE_ROWS:
+                whole = True
+                break
+    except csv.Error:
+        broken = True
+    if not whole and widths:
+        widths.pop()  # the sample may end inside the last row
+    many = Counter(w for w in widths if w > 1)
+    if not many:
+        return 0.0
+    share = many.most_common(1)[0][1] / len(widths)
+    return share / 2 if broken else share
+
+
+def sniff(text: str) -> str:
+    """The delimiter of `text`, or `_NO_DELIMITER` when none cuts it into columns."""
+    sample = text[:SAMPLE_CHARS]
+    whole = len(text) <= SAMPLE_CHARS
+    best, best_share = _NO_DELIMITER, MIN_SHARE - 1e-9
+    for delimiter in DELIMITERS:
+        if delimiter not in sample:
+            continue
+        share = _share(sample, delimiter, whole)
+        if share > best_share:
+            best, best_share = delimiter, share
+    return best
+
+
+def _declared(text: str) -> tuple[str | None, str]:
+    """Excel's "sep=;" first line: the delimiter it names, and the text after it."""
+    found = _SEP_LINE.match(text)
+    if found:
+        return found.group(1), text[found.end() :]
+    return None, text
+
+
+def clean_cell(cell: str) -> str:
+    """A cell as typed: spaces around it and Windows line ends dropped, Excel's ="…" and the
+    apostrophe guarding a formula-like start undone."""
+    text = cell.replace("\r\n", "\n").replace("\r", "\n").strip()
+    excel = _EXCEL_TEXT.fullmatch(text)
+    if excel:
+        text = excel.group(1).replace('""', '"')
+    return _FORMULA_GUARD.sub("", text, count=1) if text.startswith("'") else text
+
+
+def read_rows(text: str, delimiter: str) -> Grid:
+    """The rows of `text` (empty ones kept, so row numbers match the spreadsheet's), within
+    the bounds of rows, columns and time; a quote never closed ends the reading there."""
+    deadline = time.monotonic() + MAX_SECONDS
+    grid: Grid = []
+    try:
+        for row in _cut(text, delimiter, strict=False):
+            cells = [clean_cell(cell) for cell in row[:MAX_COLUMNS]]
+            while cells and not cells[-1]:
+                cells.pop()
+            grid.append(cells)
+            if len(grid) >= MAX_ROWS or (len(grid) % 256 == 0 and time.monotonic() > deadline):
+                break
+    except csv.Error:  # a cell beyond csv's size limit: what came before it is kept
+        pass
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
 
 
 def read_csv(data: bytes) -> tuple[list[Grid], str]:
-    text = decode_bytes(data).lstrip("\ufeff")
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    grid: Grid = []
-    for n, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if n >= MAX_ROWS:
-            break
-        grid.append([cell.strip() for cell in row])
-    return [grid], ""
+    delimiter, text = _declared(decode(data))
+    return [read_rows(text, delimiter or sniff(text))], ""
