@@ -68,18 +68,21 @@ def _cut(text: str, delimiter: str, strict: bool) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
 
 
-def _share(sample: str, delimiter: str, whole: bool) -> float:
-    """The share of the sample's non-empty rows that `delimiter` cuts into cells of the most
-    common width (two or more), trailing empty cells left out; a quote left open or a cell
-    going on after its closing quote (a cut in the wrong place) halves it."""
-    widths: list[int] = []
+def _fit(sample: str, delimiter: str, whole: bool) -> tuple[float, int]:
+    """How well `delimiter` cuts the sample: the share of its non-empty rows cut into cells
+    of the most common width (two or more), and that width. Rows are counted with and
+    without their trailing empty cells (a sheet's used range, a last rubrique left blank);
+    a quote left open or a cell going on after its closing quote (a cut in the wrong place)
+    halves the share."""
+    widths: list[tuple[int, int]] = []
     broken = False
     try:
         for row in _cut(sample, delimiter, strict=True):
-            while row and not row[-1].strip():
-                row.pop()
-            if row:
-                widths.append(len(row))
+            filled = len(row)
+            while filled and not row[filled - 1].strip():
+                filled -= 1
+            if filled:
+                widths.append((len(row), filled))
             if len(widths) >= SAMPLE_ROWS:
                 whole = True
                 break
@@ -87,24 +90,25 @@ def _share(sample: str, delimiter: str, whole: bool) -> float:
         broken = True
     if not whole and widths:
         widths.pop()  # the sample may end inside the last row
-    many = Counter(w for w in widths if w > 1)
-    if not many:
-        return 0.0
-    share = many.most_common(1)[0][1] / len(widths)
-    return share / 2 if broken else share
+    best, width = 0, 0
+    for counts in (Counter(w[0] for w in widths), Counter(w[1] for w in widths)):
+        for w, n in counts.items():
+            if w > 1 and (n, w) > (best, width):
+                best, width = n, w
+    share = best / max(len(widths), 1)
+    return (share / 2 if broken else share), width
 
 
 def sniff(text: str) -> str:
-    """The delimiter of `text`, or `_NO_DELIMITER` when none cuts it into columns."""
+    """The delimiter of `text`, or `_NO_DELIMITER` when none cuts it into columns. Between
+    two that cut as many rows evenly, the one making more columns: a header row of labels
+    holds a comma or two, never as many as its cells."""
     sample = text[:SAMPLE_CHARS]
     whole = len(text) <= SAMPLE_CHARS
-    best, best_share = _NO_DELIMITER, MIN_SHARE - 1e-9
+    best, best_fit = _NO_DELIMITER, (MIN_SHARE - 1e-9, 0)
     for delimiter in DELIMITERS:
-        if delimiter not in sample:
-            continue
-        share = _share(sample, delimiter, whole)
-        if share > best_share:
-            best, best_share = delimiter, share
+        if delimiter in sample and (fit := _fit(sample, delimiter, whole)) > best_fit:
+            best, best_fit = delimiter, fit
     return best
 
 
