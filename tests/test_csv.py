@@ -116,6 +116,9 @@ FILES: dict[str, bytes] = {
         used_range([["FICHE DE SIGNALEMENT 39 75"], *fiche_rows()], 4, 3)).encode("cp1252"),
     # Excel opens a file with its delimiter named on a first "sep=" line, and writes one.
     "excel-sep-line": ("sep=;\r\n" + written(fiche_rows())).encode("cp1252"),
+    # The same file opened and saved again: the "sep=" line now a quoted cell of its row.
+    "excel-sep-line-saved-again": written(
+        used_range([["sep=,"], *fiche_rows()], 3, 0), ",").encode("utf-8"),
     # Excel, "CSV UTF-8 (délimité par des virgules)", which in French Excel uses ";".
     "excel-utf8-bom": b"\xef\xbb\xbf" + written(fiche_rows()).encode("utf-8"),
     # Excel, "Texte Unicode" renamed .csv: UTF-16 with its mark, tabs.

@@ -40,9 +40,10 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_SEP_LINE = re.compile(r'"?sep=(.)"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+#: Excel's "sep=;" line; re-saved by a spreadsheet, it comes back quoted and padded.
+_SEP_LINE = re.compile(r'"?sep=([^"\r\n])"?[;,|\t ]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 #: Spreadsheets and exports put an apostrophe before a cell that would start a formula.
-_FORMULA_GUARD = re.compile(r"'(?=[=+\-@])")
+_FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
 _EXCEL_TEXT = re.compile(r'="(.*)"', re.DOTALL)
 
 
@@ -127,7 +128,7 @@ def clean_cell(cell: str) -> str:
     excel = _EXCEL_TEXT.fullmatch(text)
     if excel:
         text = excel.group(1).replace('""', '"')
-    return _FORMULA_GUARD.sub("", text, count=1) if text.startswith("'") else text
+    return _FORMULA_GUARD.sub("", text, count=1).strip() if text.startswith("'") else text
 
 
 def read_rows(text: str, delimiter: str) -> Grid:
