@@ -156,6 +156,15 @@ def test_a_comma_in_a_cell_of_a_short_semicolon_file() -> None:
     })
 
 
+def test_a_cell_starting_with_an_unescaped_quote() -> None:
+    """An export that writes quotes as typed: the quoted start breaks the strict reading of
+    the right delimiter too, which must still win."""
+    text = written([["FICHE DE SIGNALEMENT 39 75"], *fiche_rows()])
+    text = text.replace("Mehdi", '"Mehdi" (d\'après l\'usager)')
+    (fiche,) = fiches_of(attached(text.encode("cp1252")))
+    assert_fiche(fiche, {**EXPECTED, "agent_3975": "Mehdi (d'après l'usager)"})
+
+
 def test_formula_guards_and_excel_text_cells_are_undone() -> None:
     """Exports put an apostrophe before a cell starting with - + = @ so that Excel does not
     run it; Excel writes ="…" to keep a date or a number as text."""

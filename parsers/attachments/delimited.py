@@ -69,12 +69,12 @@ def _cut(text: str, delimiter: str, strict: bool) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
 
 
-def _fit(sample: str, delimiter: str, whole: bool) -> tuple[float, int]:
+def _fit(sample: str, delimiter: str, whole: bool) -> tuple[float, bool, int]:
     """How well `delimiter` cuts the sample: the share of its non-empty rows cut into cells
-    of the most common width (two or more), and that width. Rows are counted with and
-    without their trailing empty cells (a sheet's used range, a last rubrique left blank);
-    a quote left open or a cell going on after its closing quote (a cut in the wrong place)
-    halves the share."""
+    of the most common width (two or more), whether the cut broke a quoted cell (a quote
+    left open, a cell going on after its closing quote), and that width. Rows are counted
+    with and without their trailing empty cells (a sheet's used range, a last rubrique left
+    blank)."""
     widths: list[tuple[int, int]] = []
     broken = False
     try:
@@ -96,20 +96,24 @@ def _fit(sample: str, delimiter: str, whole: bool) -> tuple[float, int]:
         for w, n in counts.items():
             if w > 1 and (n, w) > (best, width):
                 best, width = n, w
-    share = best / max(len(widths), 1)
-    return (share / 2 if broken else share), width
+    return best / max(len(widths), 1), broken, width
 
 
 def sniff(text: str) -> str:
-    """The delimiter of `text`, or `_NO_DELIMITER` when none cuts it into columns. Between
-    two that cut as many rows evenly, the one making more columns: a header row of labels
-    holds a comma or two, never as many as its cells."""
+    """The delimiter of `text`, or `_NO_DELIMITER` when none cuts it into columns. A cut that
+    breaks a quoted cell counts half (a stray quote typed in a cell breaks the right one
+    too); between two that cut as many rows evenly, the one making more columns wins: a
+    header row of labels holds a comma or two, never as many as its cells."""
     sample = text[:SAMPLE_CHARS]
     whole = len(text) <= SAMPLE_CHARS
-    best, best_fit = _NO_DELIMITER, (MIN_SHARE - 1e-9, 0)
+    best, best_rank = _NO_DELIMITER, (0.0, 0)
     for delimiter in DELIMITERS:
-        if delimiter in sample and (fit := _fit(sample, delimiter, whole)) > best_fit:
-            best, best_fit = delimiter, fit
+        if delimiter not in sample:
+            continue
+        share, broken, width = _fit(sample, delimiter, whole)
+        rank = (share / 2 if broken else share, width)
+        if share >= MIN_SHARE and rank > best_rank:
+            best, best_rank = delimiter, rank
     return best
 
 
