@@ -137,7 +137,8 @@ def clean_cell(cell: str) -> str:
 
 def read_rows(text: str, delimiter: str) -> Grid:
     """The rows of `text` (empty ones kept, so row numbers match the spreadsheet's), within
-    the bounds of rows, columns and time; a quote never closed ends the reading there."""
+    the bounds of rows, columns and time. A quote never closed runs to the end of the file,
+    as it does in Excel."""
     deadline = time.monotonic() + MAX_SECONDS
     grid: Grid = []
     try:
