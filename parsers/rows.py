@@ -93,6 +93,7 @@ class _Layout:
         )
         self.taken: set[tuple[int, int]] = set()
         self.found: Pairs = []
+        self.stacked = False
 
     def at(self, r: int, c: int) -> Cell | None:
         if 0 <= r < len(self.cells) and 0 <= c < len(self.cells[r]):
@@ -207,8 +208,7 @@ class _Layout:
             cell.empty or (i in under and cell.kind not in _NAMES) for i, cell in enumerate(below)
         )
 
-    @functools.cached_property
-    def _stacked(self) -> bool:
+    def _values_under_labels(self) -> bool:
         """Whether this grid writes values under their labels, so that a label alone on its
         row, with empty cells on its right, has its value in the row below: some row of
         labels stands above a row of values, or most labels stand alone above a value alone."""
@@ -253,7 +253,7 @@ class _Layout:
         below = self.cells[r + 1] if r + 1 < len(self.cells) else []
         merged_across = c + 1 < len(below) and below[c + 1].covered and not below[c].empty
         blank = self._slot(r, c) and not merged_across  # an empty value cell beside it
-        places = self._below(r, c, label, lone=True) if not blank or self._stacked else []
+        places = self._below(r, c, label, lone=True) if not blank or self.stacked else []
         if places:  # else a section row, or nothing written under the label
             rows = sorted({n for n, _ in places})
             segments = [[self.cells[n][i] for m, i in places if m == n] for n in rows]
@@ -274,6 +274,7 @@ class _Layout:
         return end
 
     def pairs(self) -> Pairs:
+        self.stacked = self._values_under_labels()  # seen whole, before any cell is taken
         for r, row in enumerate(self.cells):
             if self._labels_above(r):
                 self._read_labels_above(r)
