@@ -17,6 +17,7 @@ Coordinates are in points (or pixels) from the top left of the page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -87,8 +88,12 @@ BLANK_GAP = 0.6
 TOUCH = 3.0
 
 
+_HYPHENATED = re.compile(r"(?<=\w)- (?=\w)")
+
+
 def _join(parts: list[str]) -> str:
-    return " ".join(p.strip() for p in parts if p.strip())
+    """Parts of a text, one space apart; a word cut by a hyphen at a line's end made whole."""
+    return _HYPHENATED.sub("-", " ".join(p.strip() for p in parts if p.strip()))
 
 
 def _merge(a: Box, b: Box) -> Box:

@@ -103,7 +103,8 @@ def _runs(page: pdfium.PdfPage) -> list[list[_Piece]]:
                 runs.append(run)
             run = []
             continue
-        char = chr(code) if code < 0x110000 else " "
+        # pdfium writes a hyphen that ends a line as U+0002: "rendez-|vous" is one word.
+        char = "-" if code == 2 else chr(code) if code < 0x110000 else " "
         if char.isspace():
             if run:
                 run[-1][4].append(" ")
