@@ -79,17 +79,19 @@ def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
 #: a step back to the left ends the run (the letters of a ligature share one place).
 RUN_GAP, STEP_BACK = 0.9, 0.5
 
+#: What pdfium writes for a hyphen that ends a line: "rendez-|vous" is one word.
+LINE_END_HYPHEN = "\x02"
+
 _Piece = list[Any]  # [x0, y0, x1, y1, characters], in PDF coordinates (y upwards)
 
 
-def _runs(page: pdfium.PdfPage) -> list[list[_Piece]]:
+def _runs(textpage: pdfium.PdfTextPage) -> list[list[_Piece]]:
     """The page's characters in runs (those that follow one another in one text object, on
     one line), each run in pieces where a wide gap splits it.
 
     Built from the characters rather than pdfium's rectangles read back by position: the
     text a spreadsheet clips at its cell's edge runs under the next cell, and read by position
     each cell would take letters of the other ("Nom et prénM", "énMOREAU")."""
-    textpage = page.get_textpage()
     raw = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     runs: list[list[_Piece]] = []
@@ -103,7 +105,6 @@ def _runs(page: pdfium.PdfPage) -> list[list[_Piece]]:
                 runs.append(run)
             run = []
             continue
-        # pdfium writes a hyphen that ends a line as U+0002: "rendez-|vous" is one word.
         char = "-" if code == 2 else chr(code) if code < 0x110000 else " "
         if char.isspace():
             if run:
@@ -133,10 +134,34 @@ def _runs(page: pdfium.PdfPage) -> list[list[_Piece]]:
     return runs
 
 
+def _overlapping(rects: list[tuple[float, float, float, float]]) -> bool:
+    """Whether two of pdfium's text rectangles share a place: read back by position, each
+    would take letters of the other."""
+    ordered = sorted(rects)
+    for n, (_, bottom, right, top) in enumerate(ordered):  # pdf coordinates: y upwards
+        for next_left, next_bottom, _, next_top in ordered[n + 1:]:
+            if next_left >= right - 0.5:
+                break
+            if next_bottom < top - 0.5 and bottom < next_top - 0.5:
+                return True
+    return False
+
+
 def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
-    """The text boxes of a page: a run is one box, unless other text stands in its gaps
-    (check boxes drawn as one text object around their choices): then each piece is one."""
-    runs = _runs(page)
+    """The text boxes of a page: pdfium's rectangles and their text, unless some overlap (a
+    clipped cell, check boxes drawn around their choices): then the characters' own runs, a
+    run one box unless other text stands in its gaps, then one box per piece."""
+    textpage = page.get_textpage()
+    rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+    if not _overlapping(rects):
+        boxes = []
+        for left, bottom, right, top in rects:
+            text = textpage.get_text_bounded(left, bottom, right, top)
+            text = " ".join(text.replace(LINE_END_HYPHEN, "-").split())
+            if text:
+                boxes.append(Box(left, height - top, right, height - bottom, text))
+        return boxes
+    runs = _runs(textpage)
     spans = [(r[0][0], r[-1][2], min(p[1] for p in r), max(p[3] for p in r)) for r in runs]
     boxes = []
     for n, run in enumerate(runs):
