@@ -38,7 +38,9 @@ _HINT = re.compile(r"\([^)]*\)|\*")
 _BULLET = re.compile(r"^[\s\-*•·–—>▪◦►➢o]+\s+|^[-*•·–—▪◦►➢]+")
 _NUMBERING = re.compile(
     r"^(?!39\s*[-./]?\s*75(?!\d))"  # "39-75 Agent" is no "39." numbering
-    r"(?:\d{1,2}(?:\.\d{1,2})*\s*[.)°\-–]\s*|\d{1,2}\s+(?=\D)|(?:[ivx]{1,4}|[a-h])\s*[.)\-–]\s+)",
+    # "13 heures" is a time, not a 13th rubrique
+    r"(?:\d{1,2}(?:\.\d{1,2})*\s*[.)°\-–]\s*|\d{1,2}\s+(?!(?:h|hr?s?|heures?|min)\b\W*(?:\d|$))(?=\D)"
+    r"|(?:[ivx]{1,4}|[a-h])\s*[.)\-–]\s+)",
     re.IGNORECASE,
 )
 _3975 = re.compile(r"(?<!\d)39\s*[-./]?\s*75(?!\d)")
@@ -52,9 +54,16 @@ STOP_WORDS = frozenset(
         "pour", "sur", "un", "une", "vers", "lequel", "laquelle", "auquel", "aurait", "ete",
         "etre", "si", "connu", "connue", "connus", "jj", "mm", "aa", "aaaa", "hh", "facultatif",
         "optionnel", "obligatoire", "svp", "cas", "echeant", "eventuellement",
+        # Qualifiers that refine a label without changing what it asks: "Heure approximative",
+        # "Date exacte", "Suite éventuelle", "Courriel professionnel" (stemmed forms too).
+        "exact", "exacte", "precis", "precise", "approximatif", "approximative", "eventuel",
+        "eventuelle", "complet", "complete", "bref", "breve", "succinct", "succincte",
+        "professionnel", "professionnelle",
     }
 )
 #: Abbreviations agents write, spelled out (after folding; plural "s" is stemmed afterwards).
+#: One that begins several words is left to match them all: "comm." is "commentaire" or
+#: "communiquée" ("Info comm."), the rest of the label decides.
 ABBREVIATIONS = {
     "tel": "telephone",
     "tph": "telephone",
@@ -70,8 +79,8 @@ ABBREVIATIONS = {
     "dysfct": "dysfonctionnement",
     "desc": "description",
     "pb": "probleme",
-    "comm": "commentaire",
-    "com": "commentaire",
+    "hr": "heure",
+    "hre": "heure",
     "coord": "coordonnee",
     "svc": "service",
     "serv": "service",
@@ -297,10 +306,22 @@ class LabelReader:
         found = cache[label] = self._match(label, words) if short else None
         return found
 
+    def _abbreviated_shared(self, core: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The ambiguous wording a label abbreviates word for word ("Comm." for
+        "Commentaire"), if exactly one."""
+        if not core or all(len(w) < 4 for w in core):
+            return None
+        found = [
+            fields for key, fields in self._shared.items()
+            if len(key) == len(set(core))
+            and all(any(k.startswith(w) and (len(w) >= 4 or k == w) for k in key) for w in core)
+        ]
+        return found[0] if len(found) == 1 else None
+
     def _match(self, label: str, words: LabelWords | None) -> LabelMatch | None:
         words = words or label_words(label)
         # Declared first: "Service" is a synonym of the declaring service, but the fiche decides.
-        shared = self._shared.get(frozenset(words.core))
+        shared = self._shared.get(frozenset(words.core)) or self._abbreviated_shared(words.core)
         if shared:
             return LabelMatch(tuple((f, round(1 - n / 10, 1)) for n, f in enumerate(shared)), True)
         key = label_key(label)
@@ -310,9 +331,12 @@ class LabelReader:
         index = self._index
         # "Tél. de l'agent" is a phone number, not a name.
         core = words.core
+        others = [OTHER in index.fields_of(w) for w in core]
         if (
             len(core) <= 4  # "Téléphone en panne à l'accueil ce jour-là" is a sentence
-            and any(OTHER in index.fields_of(w) for w in core)
+            # It names what it is, first or for half its words: "Usager réorienté par
+            # téléphone" is a value.
+            and (others[:1] == [True] or 2 * sum(others) >= len(core))
             and not any(c.isdigit() for w in core for c in w)
             and index.covers(OTHER, words)
         ):

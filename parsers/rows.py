@@ -93,6 +93,7 @@ class _Layout:
         )
         self.taken: set[tuple[int, int]] = set()
         self.found: Pairs = []
+        self.stacked = False
 
     def at(self, r: int, c: int) -> Cell | None:
         if 0 <= r < len(self.cells) and 0 <= c < len(self.cells[r]):
@@ -198,7 +199,32 @@ class _Layout:
         if sum(1 for cell in below if cell.kind in _NAMES) >= 2:
             return False
         hits = sum(1 for c in labels if self._below(r, c, row[c], lone=False))
-        return hits >= 2 and 2 * hits >= len(labels)
+        if hits >= 2 and 2 * hits >= len(labels):
+            return True
+        # Some values left blank: the row below is still theirs when it names no rubrique and
+        # every value in it stands under one of these labels.
+        under = {i for c in labels for i in self._extent(r, c)}
+        return hits >= 1 and all(
+            cell.empty or (i in under and cell.kind not in _NAMES) for i, cell in enumerate(below)
+        )
+
+    def _values_under_labels(self) -> bool:
+        """Whether this grid writes values under their labels, so that a label alone on its
+        row, with empty cells on its right, has its value in the row below: some row of
+        labels stands above a row of values, or most labels stand alone above a value alone."""
+        if any(self._labels_above(r) for r in range(len(self.cells))):
+            return True
+        labels = stacked = 0
+        for r, row in enumerate(self.cells):
+            filled = [(c, cell) for c, cell in enumerate(row) if not cell.empty]
+            if not any(cell.kind is Kind.LABEL for _, cell in filled):
+                continue
+            labels += 1
+            below = self.cells[r + 1] if r + 1 < len(self.cells) else []
+            under = [(c, cell) for c, cell in enumerate(below) if not cell.empty]
+            stacked += (len(filled) == 1 and len(under) == 1 and under[0][0] == filled[0][0]
+                        and under[0][1].kind in (Kind.TEXT, *_BOXES))
+        return stacked >= 2 and 2 * stacked >= labels
 
     def _read_labels_above(self, r: int) -> None:
         for c, label in enumerate(self.cells[r]):
@@ -226,14 +252,14 @@ class _Layout:
             return  # else a section heading: "Déclarant | Service / mairie déclarant | ..."
         below = self.cells[r + 1] if r + 1 < len(self.cells) else []
         merged_across = c + 1 < len(below) and below[c + 1].covered and not below[c].empty
-        if self._slot(r, c) and not merged_across:
-            self.add(label, "", [(r, c)])  # an empty value cell: a rubrique left blank
-            return
-        places = self._below(r, c, label, lone=True)
+        blank = self._slot(r, c) and not merged_across  # an empty value cell beside it
+        places = self._below(r, c, label, lone=True) if not blank or self.stacked else []
         if places:  # else a section row, or nothing written under the label
             rows = sorted({n for n, _ in places})
             segments = [[self.cells[n][i] for m, i in places if m == n] for n in rows]
             self.add(label, _render(segments), [(r, c), *places])
+        elif blank:
+            self.add(label, "", [(r, c)])  # a rubrique left blank
 
     def _read_boxes(self, r: int, c: int) -> int:
         """Check boxes outside any label's value ("Erreur de transfert d'appel | X"): one
@@ -248,6 +274,7 @@ class _Layout:
         return end
 
     def pairs(self) -> Pairs:
+        self.stacked = self._values_under_labels()  # seen whole, before any cell is taken
         for r, row in enumerate(self.cells):
             if self._labels_above(r):
                 self._read_labels_above(r)
@@ -280,6 +307,13 @@ def _is_label_row(cells: list[Cell]) -> bool:
     return labels >= 2 and labels > sum(1 for c in cells if c.kind in (Kind.TEXT, Kind.INLINE))
 
 
+def _names_only(cells: list[Cell]) -> bool:
+    """A row holding labels and nothing else: a fiche with its labels above its values, since
+    a fiche in a table of fiches writes values in its row, never the name of a rubrique."""
+    filled = [c for c in cells if not c.empty]
+    return bool(filled) and all(c.kind is Kind.LABEL for c in filled)
+
+
 def header_records(rows: list[list[str]], form: FormDefinition | None = None) -> list[Record]:
     """A table of several fiches: a header row of labels, then one fiche per row (row numbers
     from 1: readers keep empty rows so that they match what the agent sees). Empty when the
@@ -295,7 +329,8 @@ def header_records(rows: list[list[str]], form: FormDefinition | None = None) ->
             continue
         data = [(n, r) for n, r in enumerate(rows[h + 1 :], h + 2) if any(c.strip() for c in r)]
         if len(data) < 2 or any(
-            _is_label_row([read_cell(t, form) for t in r]) for _, r in data[:LABEL_ROWS_WITHIN]
+            _is_label_row(cells) or _names_only(cells)
+            for cells in ([read_cell(t, form) for t in r] for _, r in data[:LABEL_ROWS_WITHIN])
         ):
             return []
         records: list[Record] = []

@@ -17,6 +17,7 @@ Coordinates are in points (or pixels) from the top left of the page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -77,14 +78,22 @@ class Line:
 
 #: A gap wider than this many line heights separates two cells rather than two words.
 CELL_GAP = 0.9
+#: Text that runs this many line heights under the next box was clipped by its cell.
+OVERLAP = 0.3
+#: Boxes sharing this much of their height stand on one line, even overlapping.
+SAME_LINE = 0.9
 #: Vertical space above a line, in line heights, that stands for a blank line.
 BLANK_GAP = 0.6
 #: How far (in points) two rules may miss each other and still be one table's borders.
 TOUCH = 3.0
 
 
+_HYPHENATED = re.compile(r"(?<=\w)- (?=\w)")
+
+
 def _join(parts: list[str]) -> str:
-    return " ".join(p.strip() for p in parts if p.strip())
+    """Parts of a text, one space apart; a word cut by a hyphen at a line's end made whole."""
+    return _HYPHENATED.sub("-", " ".join(p.strip() for p in parts if p.strip()))
 
 
 def _merge(a: Box, b: Box) -> Box:
@@ -96,7 +105,10 @@ def cells_of(boxes: list[Box]) -> list[Box]:
     """Boxes of one line, left to right, merged where they are only a word apart."""
     cells: list[Box] = []
     for box in sorted(boxes, key=lambda b: b.x0):
-        if cells and box.x0 - cells[-1].x1 < CELL_GAP * max(box.height, cells[-1].height):
+        gap = box.x0 - cells[-1].x1 if cells else 0.0
+        size = max(box.height, cells[-1].height) if cells else 0.0
+        # Text running under the next box is a cell its column clipped ("Nom et prén|MOREAU").
+        if cells and -OVERLAP * size <= gap < CELL_GAP * size:
             cells[-1] = _merge(cells[-1], box)
         else:
             cells.append(box)
@@ -120,9 +132,11 @@ def lines_of(boxes: list[Box]) -> list[Line]:
         best, score = None, 0.5
         for chain in chains:
             last = chain[-1]
-            if last.x1 - box.x0 > 0.5 * box.height:  # not to the left: another line
+            overlap = _overlap(last, box)
+            # Not to the left: another line, unless on the very same one (a clipped cell).
+            if last.x1 - box.x0 > 0.5 * box.height and overlap < SAME_LINE:
                 continue
-            if (overlap := _overlap(last, box)) > score:
+            if overlap > score:
                 best, score = chain, overlap
         if best is None:
             chains.append([box])
@@ -247,6 +261,54 @@ def _aligned_grid(lines: list[Line], starts: list[float]) -> Grid:
             grid[-1][column] = _join([grid[-1][column], text])
         previous = line
     return grid
+
+
+# --- a sheet printed over several pages -----------------------------------------------------
+
+
+@dataclass
+class Page:
+    """What one page holds: its text boxes, its border lines, its width."""
+
+    boxes: list[Box]
+    rules: list[Rule]
+    width: float
+
+
+#: How far (points) two lines may be apart and still be one row of a sheet.
+ROW_ALIGN = 1.0
+
+
+def _continues_right(left: Page, right: Page) -> bool:
+    """Whether `right` holds the next columns of the rows of `left`: a spreadsheet wider than
+    the paper prints its columns on the following page. Either text runs in from the left
+    edge (a cell continued from the page before), or every line of `right` stands at the
+    height of a line of `left` and the first line of `left` (its title) has none beside it."""
+    if not right.boxes or not left.boxes:
+        return False
+    if any(b.x0 < -ROW_ALIGN for b in right.boxes):
+        return True
+    tops = sorted({round(b.top, 1) for b in left.boxes})
+    theirs = sorted({round(b.top, 1) for b in right.boxes})
+    aligned = all(any(abs(t - u) <= ROW_ALIGN for u in tops) for t in theirs)
+    return len(theirs) >= 2 and aligned and theirs[0] > tops[0] + ROW_ALIGN
+
+
+def join_pages(pages: list[Page]) -> list[Page]:
+    """Pages that continue the one before to the right, set beside it: one page per sheet."""
+    out: list[Page] = []
+    for page in pages:
+        if out and _continues_right(out[-1], page):
+            sheet = out[-1]
+            shift = sheet.width
+            # Text running in from the left is the end of a cell of the page before: read there.
+            sheet.boxes += [Box(b.x0 + shift, b.top, b.x1 + shift, b.bottom, b.text)
+                            for b in page.boxes if b.x0 >= -ROW_ALIGN]
+            sheet.rules += [Rule(r.x0 + shift, r.y0, r.x1 + shift, r.y1) for r in page.rules]
+            sheet.width += page.width
+        else:
+            out.append(Page(list(page.boxes), list(page.rules), page.width))
+    return out
 
 
 # --- the page -----------------------------------------------------------------------------

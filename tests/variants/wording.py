@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from parsers.form import FormField
 
 #: Words dropped in telegraphic style ("Date appel", "Nom agent 39 75").
-ARTICLES = re.compile(r"\b(?:de la|de l'|du|des|de|d'|l'|la|le|les)\s*", re.IGNORECASE)
+#: A whole word only: "Description" and "Demande" keep their first letters.
+ARTICLES = re.compile(r"\b(?:(?:de la|du|des|de|la|le|les)(?:\s+|$)|(?:de l'|d'|l')\s*)",
+                      re.IGNORECASE)
 ABBREVIATIONS = {
     "téléphonique": "tél.", "information": "info", "informations": "infos",
     "description": "descr.", "dysfonctionnement": "dysfonct.", "déclarant": "décl.",
