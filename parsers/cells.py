@@ -97,6 +97,9 @@ def _boxed(text: str, form: FormDefinition) -> Cell | None:
     return None
 
 
+_HINT = re.compile(r"\([^)]*\)")
+
+
 def _starts_with_label(text: str, form: FormDefinition) -> str | None:
     """The rubrique of a cell written "Label : value" (its first line), else None."""
     first = text.split("\n", 1)[0]
@@ -140,6 +143,13 @@ def _read(text: str, form: FormDefinition) -> Cell:
         return Cell(stripped, Kind.MARK, ticked=False)
     if is_ticked(stripped):
         return Cell(stripped, Kind.MARK, ticked=True)
+    first = _HINT.sub("", stripped.split("\n", 1)[0]).rstrip(" :：")  # "(hh:mm)" is a hint
+    if ":" in first or "：" in first:
+        # "Label : value" in one cell: read as such before the whole text is tried as a
+        # label, since a label read by meaning tolerates a few extra words ("Mehdi").
+        inline = _starts_with_label(stripped, form)
+        if inline:
+            return Cell(stripped, Kind.INLINE, inline)
     field = form.match_label(stripped.rstrip(" :："))
     if field is None or field.startswith("cat:"):
         # Labels are matched without their boxes: "☒ Autre" is "Autre" with a box ticked.

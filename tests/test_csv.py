@@ -90,10 +90,11 @@ def attached(data: bytes, name: str = "fiche.csv", ctype: str = "text/csv") -> b
     return msg.as_bytes()
 
 
-def fiches_of(raw: bytes) -> list[Fiche]:
+def fiches_of(raw: bytes, warned: frozenset[str] = frozenset()) -> list[Fiche]:
+    """The fiches read; the fields warned about must be exactly `warned`."""
     result = classify(raw, CTX)
     assert isinstance(result, FicheResult), result
-    assert not result.warnings, result.warnings
+    assert {w.field for w in result.warnings} == warned, result.warnings
     return result.fiches
 
 
@@ -236,7 +237,10 @@ def test_saved_by_libreoffice(path: Path) -> None:
     msg["Subject"], msg["Date"] = "Fiche de signalement 39 75", spec["sent"]
     msg.set_content("Bonjour,\n\nCi-joint la fiche.\n")
     msg.add_attachment(path.read_bytes(), maintype="text", subtype="csv", filename=path.name)
-    (fiche,) = fiches_of(msg.as_bytes())
+    # Calc's sheet heads its column "Mairie", which may also name the service the call should
+    # have gone to: read as the declaring service, with a warning the agent sees.
+    warned = frozenset({"service"}) if path.name.startswith("calc-rows") else frozenset()
+    (fiche,) = fiches_of(msg.as_bytes(), warned)
     expected = dict(spec["fiche"], source="csv")
     expected["call_date"] = dt.date.fromisoformat(expected["call_date"])
     assert_fiche(fiche, expected)
