@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from intake.cli import config_option, emit_json, settings_from
+from intake.pipeline import too_big
 from intake.runtime import make_parse_context
 from parsers import classify
 from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
@@ -30,7 +31,9 @@ def parse(file: Path, as_json: bool, config_path: Path | None) -> None:
     """
     settings = settings_from(config_path)
     ctx = make_parse_context(settings, load_rules(settings.path(settings.rules)))
-    result = classify(file.read_bytes(), ctx)
+    raw = file.read_bytes()
+    # The worker's own limits: what it would not read, this does not read either.
+    result = too_big(len(raw), settings.max_message_mb) or classify(raw, ctx)
     if as_json:
         emit_json(result.model_dump(mode="json", exclude={"partial"}))
     else:

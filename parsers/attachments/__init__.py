@@ -32,6 +32,7 @@ from parsers.attachments.guard import (
     reader_missing,
     unknown_format,
 )
+from parsers.attachments.extent import check_extent, held_grids
 from parsers.attachments.tnef import is_tnef, unpack_tnef
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
@@ -203,6 +204,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     check_size(name, att.data, limits.max_attachment_bytes)
     if zipped:
         check_zip(name, att.data, limits.max_inflated_bytes)
+        check_extent(name, att.data, source)
     try:
         if source == "msg":
             from parsers.attachments.msg import read_msg  # extract-msg: only for .msg files
@@ -216,7 +218,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
         raise reader_missing(name, str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
-    records = records_of(grids, text, form)
+    records = records_of(held_grids(grids), text, form)
     if records:
         found.fiches.append((source, records))
     elif source == "pdf" and not text.strip() and not any(any(r) for g in grids for r in g):

@@ -8,6 +8,8 @@ import io
 from odf import table
 from odf.opendocument import load
 
+from parsers.attachments.extent import held_sheets
+
 _MAX_REPEAT = 50
 
 
@@ -32,7 +34,7 @@ def _cell_text(cell: table.TableCell) -> str:
 def read_ods(data: bytes) -> tuple[list[list[list[str]]], str]:
     document = load(io.BytesIO(data))
     grids: list[list[list[str]]] = []
-    for sheet in document.spreadsheet.getElementsByType(table.Table):
+    for sheet in held_sheets(document.spreadsheet.getElementsByType(table.Table)):
         grid: list[list[str]] = []
         for row in sheet.getElementsByType(table.TableRow)[:5000]:
             cells: list[str] = []
