@@ -11,7 +11,8 @@ from email.message import EmailMessage
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>{sheets}</Types>'
@@ -45,7 +46,9 @@ def xlsx(sheets: list[tuple[str, Callable[[], Iterable[str]]]]) -> bytes:
         count = len(sheets)
         z.writestr(
             "[Content_Types].xml",
-            _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=n + 1) for n in range(count))),
+            _CONTENT_TYPES.format(sheets="".join(
+                _SHEET_TYPE.format(n=n + 1) for n in range(count))
+            ),
         )
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr(
@@ -62,7 +65,8 @@ def xlsx(sheets: list[tuple[str, Callable[[], Iterable[str]]]]) -> bytes:
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(
                 f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/'
-                f'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n + 1}.xml"/>'
+                f'officeDocument/2006/relationships/worksheet" '
+                f'Target="worksheets/sheet{n + 1}.xml"/>'
                 for n in range(count)
             )
             + "</Relationships>",
@@ -140,7 +144,10 @@ def ods(tables: list[Callable[[], Iterable[str]]]) -> bytes:
 
 def ods_cell(text: str, repeat: int = 1) -> str:
     times = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
-    return f'<table:table-cell office:value-type="string"{times}><text:p>{text}</text:p></table:table-cell>'
+    return (
+        f'<table:table-cell office:value-type="string"{times}><text:p>{text}</text:p>'
+        "</table:table-cell>"
+    )
 
 
 def ods_repeated(rows: int, repeat: int) -> Callable[[], Iterable[str]]:
@@ -172,7 +179,10 @@ def as_mail(filename: str, data: bytes, sender: str = "Agent <agent@paris.fr>") 
 
 #: name -> (attachment file name, builder): every hostile file the resource tests answer.
 HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
-    "xlsx declaring A1:XFD5000": ("fiche.xlsx", lambda: xlsx([("A1:XFD5000", declared_rows(5000))])),
+    "xlsx declaring A1:XFD5000": (
+        "fiche.xlsx",
+        lambda: xlsx([("A1:XFD5000", declared_rows(5000))]),
+    ),
     "xlsx declaring A1:XFD5000 on 3 sheets": (
         "fiche.xlsx",
         lambda: xlsx([("A1:XFD5000", declared_rows(5000))] * 3),
@@ -185,7 +195,10 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
         "fiche.xlsx",
         lambda: xlsx([("A1:XFD1048576", declared_rows(20))] * 200),
     ),
-    "xlsx of 5000 x 200 real cells": ("fiche.xlsx", lambda: xlsx([("A1:GR5000", dense(5000, 200))])),
+    "xlsx of 5000 x 200 real cells": (
+        "fiche.xlsx",
+        lambda: xlsx([("A1:GR5000", dense(5000, 200))]),
+    ),
     "ods of rows and columns repeated 1048576 times": (
         "fiche.ods",
         lambda: ods([ods_repeated(2000, 1_048_576)] * 3),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import cast
 
+from parsers.attachments.extent import check_extent, held_grids
 from parsers.attachments.guard import (
     OLE_MAGIC,
     Protected,
@@ -32,7 +33,6 @@ from parsers.attachments.guard import (
     reader_missing,
     unknown_format,
 )
-from parsers.attachments.extent import check_extent, held_grids
 from parsers.attachments.tnef import is_tnef, unpack_tnef
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
