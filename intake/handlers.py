@@ -6,7 +6,8 @@ from typing import Any
 
 from intake.approvals import open_round
 from intake.headers import MessageInfo
-from intake.privacy import hidden_fields
+from intake.masking import mask_all
+from intake.privacy import AGENT_FIELD, hidden_fields, without_agent_name
 from intake.runtime import Runtime
 from intake.tickets import (
     enqueue_forwarding,
@@ -145,7 +146,7 @@ def _acknowledge(
 
 def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResult) -> list[str]:
     now = rt.clock()
-    partial = {k: v for k, v in result.partial.items() if k in LABELS and v}
+    partial = without_agent_name({k: v for k, v in result.partial.items() if k in LABELS and v})
     with rt.store.transaction():
         existing = rt.store.ticket_for_fiche(row, 0)
         if existing:
@@ -187,10 +188,12 @@ def reject_again(
     if not info.reply_to:
         return
     hidden = hidden_fields(rt.rules, ticket, [info.reply_to])
+    # Problems may quote what was written, the agent's name included.
+    name = ticket.get(AGENT_FIELD) if AGENT_FIELD in hidden else None
     mail = rt.mails.make(
         "fiche-invalide",
         to=[info.reply_to],
-        context={**mail_context(ticket, hidden), "errors": errors},
+        context={**mail_context(ticket, hidden), "errors": mask_all(errors, name)},
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=row,
