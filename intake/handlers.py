@@ -18,7 +18,7 @@ from intake.tickets import (
     template_for,
 )
 from outbox.fiche_view import LABELS
-from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
+from parsers.model import Fiche, FicheResult, FieldError, IgnoredResult, InvalidResult
 from rules.engine import route
 
 
@@ -45,6 +45,10 @@ def register_fiche(
 ) -> str:
     """Route a valid fiche and queue what follows; `existing` is an invalid ticket now fixed."""
     now = rt.clock()
+    written = fiche.reporter_email
+    fiche = fiche.model_copy(update={"reporter_email": correspondent(rt, info, fiche)})
+    replaced = (written or "").lower() not in ("", fiche.reporter_email)
+    notes = [not_written_to(written)] if replaced else []
     routing = route(fiche, rt.rules)
     record: dict[str, Any] = {
         **fiche_record(fiche),
@@ -100,12 +104,36 @@ def register_fiche(
         recipients=routing.recipients,
         trace=[f"{t.rule}: {'hit' if t.matched else 'miss'} ({t.why})" for t in routing.trace],
     )
-    _acknowledge(rt, info, row, ticket, result, routing.approval_required, first=index == 0)
+    _acknowledge(
+        rt, info, row, ticket, result, routing.approval_required, first=index == 0, notes=notes
+    )
     if routing.approval_required:
         open_round(rt, ticket, routing.approvers, 1, message_row=row)
     else:
         enqueue_forwarding(rt, ticket, message_row=row)
     return str(ticket["ref"])
+
+
+def correspondent(rt: Runtime, info: MessageInfo, fiche: Fiche) -> str | None:
+    """Whom the ticket's mails to its reporter go to: the address the fiche gives when it is
+    the sender's or one the directory knows, else the sender. An address merely written in
+    a fiche (a row of a spreadsheet, a forwarded text) never gets our mail: one message
+    could otherwise make us write to thousands of strangers."""
+    written = (fiche.reporter_email or "").lower()
+    if written and (written == info.reply_to or rt.rules.directory.knows(written)):
+        return written
+    return info.reply_to or None
+
+
+def not_written_to(address: str | None) -> FieldError:
+    return FieldError(
+        field="reporter_email",
+        message=(
+            f"L'adresse « {address} » indiquée comme courriel de l'agent déclarant ne reçoit pas "
+            "nos messages : elle n'est pas celle de l'expéditeur et ne figure pas dans "
+            "l'annuaire. Les messages sur cette fiche vous sont adressés."
+        ),
+    )
 
 
 def _acknowledge(
@@ -117,17 +145,19 @@ def _acknowledge(
     approval_required: bool,
     *,
     first: bool,
+    notes: list[FieldError],
 ) -> None:
-    reporter = (ticket.get("reporter_email") or info.reply_to or "").lower()
+    reporter = (ticket.get("reporter_email") or "").lower()
     if not reporter:
         return
-    # A forwarded fiche: the reporter is its author, the person who forwarded it is copied.
+    # A fiche forwarded for a colleague the directory knows: they are its reporter, the
+    # person who forwarded it is copied.
     cc = [info.reply_to] if info.reply_to and info.reply_to != reporter else None
     hidden = hidden_fields(rt.rules, ticket, [reporter, *(cc or [])])
     context = {
         **mail_context(ticket, hidden),
         "routing": {"approval_required": approval_required},
-        "warnings": [w.model_dump() for w in result.warnings],
+        "warnings": [w.model_dump() for w in [*result.warnings, *notes]],
         # Rows of the same email that could not be registered: told once, with the first.
         "rejected": [r.model_dump() for r in result.rejected] if first else [],
     }

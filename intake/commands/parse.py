@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from intake.cli import config_option, emit_json, settings_from
-from intake.pipeline import too_big
+from intake.pipeline import too_big, too_many_fiches
 from intake.runtime import make_parse_context
 from parsers import classify
 from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
@@ -34,6 +34,8 @@ def parse(file: Path, as_json: bool, config_path: Path | None) -> None:
     raw = file.read_bytes()
     # The worker's own limits: what it would not read, this does not read either.
     result = too_big(len(raw), settings.max_message_mb) or classify(raw, ctx)
+    if isinstance(result, FicheResult):
+        result = too_many_fiches(result, settings.max_fiches_per_message) or result
     if as_json:
         emit_json(result.model_dump(mode="json", exclude={"partial"}))
     else:
