@@ -57,7 +57,16 @@ def _address(value: str) -> tuple[str, ...]:
     value = _one_line(value)
     if value.isascii() and not any(c in value for c in '<>",;()'):
         return (value,) if value else ()  # a bare address, the usual case
-    return tuple(formataddr(pair, "utf-8") for pair in getaddresses([value]) if pair[1])
+    return tuple(_formatted(name, address) for name, address in getaddresses([value]) if address)
+
+
+def _formatted(name: str, address: str) -> str:
+    if address.isascii():
+        return formataddr((name, address), "utf-8")
+    # An accented address stays as it is, in UTF-8 (RFC 6532: such a mail leaves only over
+    # SMTPUTF8, see outbox/senders.py); its display name is encoded as any other.
+    shown = formataddr((name, "x@x"), "utf-8").removesuffix(" <x@x>") if name else ""
+    return f"{shown} <{address}>" if shown else address
 
 
 def _addresses(name: str, values: list[str]) -> str:
@@ -187,4 +196,4 @@ def compose(
                 "related", [html_part, *(_image_part(c, png) for c, png in images.items())]
             )
         content = _multipart("alternative", [content, html_part])
-    return (CRLF.join(headers) + CRLF).encode("ascii") + content
+    return (CRLF.join(headers) + CRLF).encode("utf-8") + content
