@@ -26,11 +26,14 @@ MAX_ROWS = 5000
 MAX_CELLS = 20_000
 
 _CHUNK = 1 << 16
-#: A cell element, whatever the namespace prefix: `<c r="A1">` (xlsx), `<table:table-cell>`
-#: and `<table:covered-table-cell>` (ods).
-_XLSX_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
-_ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell[\s>/]")
-_TAIL = 64  # bytes kept between chunks, so an element cut in two is counted once
+#: The start tag of a cell with content, whatever the namespace prefix: `<c r="A1">` (xlsx),
+#: `<table:table-cell …>` and `<table:covered-table-cell>` (ods). Empty cells are written
+#: as `<c r="A1" s="1"/>`: formatting, not content, and not counted.
+_XLSX_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?:\s[^>]*)?(?<!/)>")
+_ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?:\s[^>]*)?(?<!/)>")
+#: Bytes kept between chunks, so that a start tag cut in two is counted once, in the chunk
+#: where it ends.
+_TAIL = 1024
 
 T = TypeVar("T")
 
@@ -56,8 +59,8 @@ def _count(
     with archive.open(member) as stream:
         while found <= limit and (chunk := stream.read(_CHUNK)):
             window = tail + chunk
-            # A match starting in the tail was counted with the previous chunk.
-            found += sum(1 for m in pattern.finditer(window) if m.start() >= len(tail))
+            # A tag ending within the tail was whole, and counted, in the previous window.
+            found += sum(1 for m in pattern.finditer(window) if m.end() > len(tail))
             tail = window[-_TAIL:]
     return found
 
