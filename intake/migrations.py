@@ -220,8 +220,3 @@ def agent_name_masked(db: Database) -> None:
             [*(masked[c] for c in KEPT_FREE_TEXT), ticket_id],
         )
 
-
-@migrations(name="0009_outbox_message_id")
-def outbox_message_id(db: Database) -> None:
-    # A delivery report is believed only for a mail we sent: looked up by its Message-ID.
-    db.table("outbox").create_index(["message_id"], if_not_exists=True)

@@ -32,6 +32,17 @@ def new_message_id(kind: str, ref: str | None, domain: str, tag: str | None = No
     return f"<{kind}.{ref or 'x'}.{tag + '.' if tag else ''}{unique}@{domain}>"
 
 
+def another_message_id(message_id: str) -> str:
+    """A new Message-ID for a copy of a mail: the same one, with a new unique part."""
+    local, _, domain = message_id.strip("<>").rpartition("@")
+    return f"<{local}.{secrets.token_hex(4)}@{domain}>"
+
+
+def with_message_id(raw: bytes, old: str, new: str) -> bytes:
+    """`raw` (a mail composed here) with its Message-ID header changed from `old` to `new`."""
+    return raw.replace(f"Message-ID: {old}\r\n".encode(), f"Message-ID: {new}\r\n".encode(), 1)
+
+
 def plus_address(address: str, tag: str) -> str:
     """`signalements-3975+TAG@paris.fr`: replies bring the tag back in their To header."""
     local, _, domain = address.partition("@")

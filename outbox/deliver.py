@@ -13,6 +13,7 @@ from intake.faults import crash_point
 from intake.logs import without_addresses
 from intake.sample import Sample
 from intake.store import Store
+from outbox.compose import another_message_id, with_message_id
 from outbox.senders import Sender
 
 log = logging.getLogger(__name__)
@@ -170,8 +171,8 @@ def _hold(
     Over a cap, the mail waits an hour and is screened again. For an address suppressed
     after a delivery failure, it waits (status `held`) until the suppression ends or is
     lifted by `intake outbox retry`; when the mail has other recipients, they get it now and
-    a copy, same bytes and Message-ID, waits for the suppressed ones. Our own address is
-    the only one dropped.
+    a copy (its own Message-ID, the same bytes otherwise) waits for the suppressed ones. Our
+    own address is the only one dropped.
     """
     kept = [r for r in mail["recipients"] if r not in held]
     bounced = [r for r, why in held.items() if why == "bounced"]
@@ -179,7 +180,16 @@ def _hold(
         wait = _suppressed_until(store, bounced, now)
         if bounced and kept:
             copy = {k: mail[k] for k in _COPIED}
-            copy_id = store.enqueue({**copy, "recipients": bounced, "created_at": now.isoformat()})
+            message_id = another_message_id(mail["message_id"])
+            copy_id = store.enqueue(
+                {
+                    **copy,
+                    "recipients": bounced,
+                    "message_id": message_id,
+                    "raw": with_message_id(mail["raw"], mail["message_id"], message_id),
+                    "created_at": now.isoformat(),
+                }
+            )
             store.update_mail(copy_id, status="held", next_attempt_at=wait, last_error=_why(wait))
         if not kept and {"daily_cap", "sender_cap"} & set(held.values()):
             store.update_mail(
@@ -214,7 +224,7 @@ def _hold(
 
 
 #: What a held copy of a mail shares with it.
-_COPIED = ("ticket_id", "message_row", "template", "subject", "message_id", "raw")
+_COPIED = ("ticket_id", "message_row", "template", "subject")
 
 
 def _suppressed_until(store: Store, addresses: list[str], now: dt.datetime) -> str:
@@ -227,7 +237,7 @@ def _suppressed_until(store: Store, addresses: list[str], now: dt.datetime) -> s
 
 def _why(until: str) -> str:
     return (
-        f"held: a delivery failure report suppressed the address until {until}; "
+        f"held until {until[:16]}: a delivery failure report suppressed the address; "
         "`intake outbox retry ID` lifts it and sends the mail"
     )
 
