@@ -71,8 +71,9 @@ class RecordingSMTP:
 
     host = "127.0.0.1"
 
-    def __init__(self, relay_to: tuple[str, int] | None = None, smtputf8: bool = False) -> None:
-        """`smtputf8`: offer SMTPUTF8 (RFC 6531), so accented addresses are accepted."""
+    def __init__(self, relay_to: tuple[str, int] | None = None, smtputf8: bool = True) -> None:
+        """`smtputf8=False`: a server that does not offer SMTPUTF8 (RFC 6531), and so refuses
+        accented addresses (aiosmtpd offers it by default)."""
         self.handler = RecordingHandler(relay_to)
         self.port = free_port()
         self._controller = Controller(
