@@ -20,10 +20,14 @@ AGENT_FIELD = "agent_3975"
 FREE_TEXT_FIELDS: tuple[str, ...] = ("description", "follow_up", "decision_reason")
 PERSONAL_TICKET_FIELDS: tuple[str, ...] = tuple(sorted(PERSONAL_FIELDS)) + FREE_TEXT_FIELDS
 
-#: Free text kept after `intake purge` (for statistics, the anonymous view and exports):
-#: stored with every form of the 39 75 agent's name masked (intake/masking.py).
+#: Text kept after `intake purge` (for statistics, the anonymous view and exports), stored
+#: with every form of the 39 75 agent's name masked (intake/masking.py). An invalid fiche
+#: keeps even its date, time and category as written.
 KEPT_FREE_TEXT: tuple[str, ...] = (
     "service",
+    "call_date",
+    "call_time",
+    "category",
     "caller_request",
     "expected_service",
     "wrong_information",
