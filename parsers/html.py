@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 from lxml.etree import _Element as Element
 
+from parsers.attachments.extent import MAX_COLUMNS, MAX_ROWS, held_grids
 from parsers.fold import clean_spaces
 
 _BLOCKS = frozenset({
@@ -53,9 +55,17 @@ class HtmlTree:
     hidden: frozenset[str] = _HIDDEN
 
 
+#: HTML of one body read for a fiche, once pictures written inline (data: URIs) are left
+#: out: a fiche and a long forwarded thread fit many times; a larger body is read that far.
+MAX_HTML_CHARS = 2_000_000
+_INLINE_PICTURE = re.compile(r"data:[^\s\"'()<>]{256,}")
+
+
 def parse_html(html: str | HtmlTree) -> HtmlTree:
     if isinstance(html, HtmlTree):
         return html
+    if len(html) > MAX_HTML_CHARS:
+        html = _INLINE_PICTURE.sub("data:,", html)[:MAX_HTML_CHARS]
     # libxml2 makes every CR a line break: "\r\r\n" (CRLF converted twice) must stay one.
     # Lone surrogates are invalid UTF-8, which libxml2 turns into U+FFFD.
     data = _CRS_LF.sub("\n", html).encode("utf-8", "surrogatepass")
@@ -96,7 +106,8 @@ def cell_text(cell: Element) -> str:
 
 
 def table_rows(html: str | HtmlTree) -> list[list[str]]:
-    """Every row of every innermost table, as a list of cell texts."""
+    """Every row of every innermost table, as a list of cell texts, as far as a table of
+    fiches goes (parsers/attachments/extent.py: rows, columns and filled cells)."""
     rows: list[list[str]] = []
     for root in parse_html(html).roots:
         for table in root.iter("table"):
@@ -105,10 +116,12 @@ def table_rows(html: str | HtmlTree) -> list[list[str]]:
             if any(a.tag in _NOT_TEXT for a in table.iterancestors()):
                 continue  # no text in it
             for tr in table.iter("tr"):
-                cells = [cell_text(c) for c in tr.iter("td", "th")]
+                if len(rows) >= MAX_ROWS:
+                    return held_grids([rows])[0]
+                cells = [cell_text(c) for c in islice(tr.iter("td", "th"), MAX_COLUMNS)]
                 if any(cells):
                     rows.append(cells)
-    return rows
+    return held_grids([rows])[0]
 
 
 def _quoted(el: Element) -> bool:

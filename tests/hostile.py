@@ -177,32 +177,95 @@ def as_mail(filename: str, data: bytes, sender: str = "Agent <agent@paris.fr>") 
     return msg.as_bytes()
 
 
-#: name -> (attachment file name, builder): every hostile file the resource tests answer.
-HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
-    "xlsx declaring A1:XFD5000": (
-        "fiche.xlsx",
-        lambda: xlsx([("A1:XFD5000", declared_rows(5000))]),
+def docx_spanning(span: int, rows: int = 50) -> bytes:
+    """A Word table whose every cell claims to span `span` columns (Word allows 63)."""
+    from docx import Document  # python-docx: only for this builder
+
+    document = Document()
+    grid = document.add_table(rows=rows, cols=2)
+    for row in grid.rows:
+        row.cells[0].text, row.cells[1].text = "Description", "x"
+    plain = io.BytesIO()
+    document.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:tcPr>", f'<w:tcPr><w:gridSpan w:val="{span}"/>'.encode())
+            z.writestr(item, data)
+    return out.getvalue()
+
+
+def body_mail(text: str, subtype: str = "plain") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Agent <agent@paris.fr>"
+    msg["Subject"] = "Fiche"
+    msg["Message-ID"] = "<hostile@paris.fr>"
+    msg.set_content(text, subtype=subtype)
+    return msg.as_bytes()
+
+
+def many_files(count: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Agent <agent@paris.fr>"
+    msg["Subject"] = "Fiches"
+    msg.set_content("Les fiches sont jointes.")
+    small = xlsx([("A1:B2", dense(2, 2))])
+    for n in range(count):
+        msg.add_attachment(
+            small, maintype="application", subtype="octet-stream", filename=f"fiche{n}.xlsx"
+        )
+    return msg.as_bytes()
+
+
+def attached(filename: str, build: Callable[[], bytes]) -> tuple[Callable[[], bytes], str]:
+    return (lambda: as_mail(filename, build())), f"« {filename} »"
+
+
+NO_FICHE = "Aucune fiche de signalement n'a été trouvée dans ce courriel"
+
+#: name -> (builder of the whole mail, what one of the answer's messages says): every hostile
+#: mail the resource tests answer.
+HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
+    "xlsx declaring A1:XFD5000": attached(
+        "fiche.xlsx", lambda: xlsx([("A1:XFD5000", declared_rows(5000))])
     ),
-    "xlsx declaring A1:XFD5000 on 3 sheets": (
-        "fiche.xlsx",
-        lambda: xlsx([("A1:XFD5000", declared_rows(5000))] * 3),
+    "xlsx declaring A1:XFD5000 on 3 sheets": attached(
+        "fiche.xlsx", lambda: xlsx([("A1:XFD5000", declared_rows(5000))] * 3)
     ),
-    "xlsx with a cell in column XFD on 5000 rows": (
-        "fiche.xlsx",
-        lambda: xlsx([("A1:XFD5000", far_cells(5000))]),
+    "xlsx with a cell in column XFD on 5000 rows": attached(
+        "fiche.xlsx", lambda: xlsx([("A1:XFD5000", far_cells(5000))])
     ),
-    "xlsx of 200 sheets declaring A1:XFD1048576": (
-        "fiche.xlsx",
-        lambda: xlsx([("A1:XFD1048576", declared_rows(20))] * 200),
+    "xlsx of 200 sheets declaring A1:XFD1048576": attached(
+        "fiche.xlsx", lambda: xlsx([("A1:XFD1048576", declared_rows(20))] * 200)
     ),
-    "xlsx of 5000 x 200 real cells": (
-        "fiche.xlsx",
-        lambda: xlsx([("A1:GR5000", dense(5000, 200))]),
+    "xlsx of 5000 x 200 real cells": attached(
+        "fiche.xlsx", lambda: xlsx([("A1:GR5000", dense(5000, 200))])
     ),
-    "ods of rows and columns repeated 1048576 times": (
-        "fiche.ods",
-        lambda: ods([ods_repeated(2000, 1_048_576)] * 3),
+    "ods of rows and columns repeated 1048576 times": attached(
+        "fiche.ods", lambda: ods([ods_repeated(2000, 1_048_576)] * 3)
     ),
-    "ods of 3000 x 200 real cells": ("fiche.ods", lambda: ods([ods_dense(3000, 200)])),
-    "csv of one line of 5 million separators": ("fiche.csv", lambda: b";" * 5_000_000),
+    "ods of 3000 x 200 real cells": attached("fiche.ods", lambda: ods([ods_dense(3000, 200)])),
+    "csv of one line of 5 million separators": attached("fiche.csv", lambda: b";" * 5_000_000),
+    "docx whose cells span 1,000,000 columns": attached(
+        "fiche.docx", lambda: docx_spanning(1_000_000)
+    ),
+    "mail of 5000 attached spreadsheets": (
+        lambda: many_files(5000),
+        "seules les 50 premières ont été ouvertes",
+    ),
+    "html body of a 500,000-row table (22 MB)": (
+        lambda: body_mail(
+            "<html><table>"
+            + "".join(f"<tr><td>Description</td><td>x{n}</td></tr>" for n in range(500_000))
+            + "</table></html>",
+            "html",
+        ),
+        NO_FICHE,
+    ),
+    "text body of 1,000,000 label lines (16 MB)": (
+        lambda: body_mail("Description : x\n" * 1_000_000),
+        NO_FICHE,
+    ),
 }

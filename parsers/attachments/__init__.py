@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import cast
 
-from parsers.attachments.extent import check_extent, held_grids
+from parsers.attachments.extent import MAX_FILES, check_extent, held_grids, too_many_files
 from parsers.attachments.guard import (
     OLE_MAGIC,
     Protected,
@@ -237,6 +237,8 @@ def _guarded(att: Attachment, form: FormDefinition, found: Found, depth: int) ->
 def read_attachments(attachments: list[Attachment], form: FormDefinition) -> Found:
     """Every fiche found in `attachments`, and a French problem for each file not read."""
     found = Found()
-    for att in attachments:
+    for att in attachments[:MAX_FILES]:
         _guarded(att, form, found, 0)
+    if len(attachments) > MAX_FILES:
+        found.problems.append(FieldError(field="", message=str(too_many_files(len(attachments)))))
     return found

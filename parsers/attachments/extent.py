@@ -24,12 +24,17 @@ MAX_ROWS = 5000
 #: Cells written in the file (elements in its XML), all sheets together: a table of a
 #: thousand fiches is about 15,000.
 MAX_CELLS = 20_000
+#: Files of one message opened: fiches, logos and signatures together.
+MAX_FILES = 50
 
 _CHUNK = 1 << 16
 #: The start tag of a cell with content, whatever the namespace prefix: `<c r="A1">` (xlsx),
 #: `<table:table-cell …>` and `<table:covered-table-cell>` (ods). Empty cells are written
 #: as `<c r="A1" s="1"/>`: formatting, not content, and not counted.
 _XLSX_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?:\s[^>]*)?(?<!/)>")
+#: A Word table cell (`<w:tc>`): python-docx repeats a cell as many times as it spans.
+_DOCX_CELL = re.compile(rb"<(?:[\w.-]+:)?tc(?:\s[^>]*)?(?<!/)>")
+_DOCX_SPAN = re.compile(rb"<(?:[\w.-]+:)?gridSpan\s[^>]*?val=\"(\d+)\"")
 _ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?:\s[^>]*)?(?<!/)>")
 #: Bytes kept between chunks, so that a start tag cut in two is counted once, in the chunk
 #: where it ends.
@@ -40,9 +45,16 @@ T = TypeVar("T")
 
 def too_many_cells(name: str, cells: int) -> Unreadable:
     return Unreadable(
-        f"Pièce jointe « {name} » non lue : le classeur contient plus de {_n(cells)} cellules "
+        f"Pièce jointe « {name} » non lue : le document contient plus de {_n(cells)} cellules "
         f"remplies, au-delà des {_n(MAX_CELLS)} qu'un tableau de fiches de signalement peut "
-        "compter. Envoyez seulement la feuille des fiches, ou une fiche par message."
+        "compter. Envoyez seulement le tableau des fiches, ou une fiche par message."
+    )
+
+
+def too_many_files(count: int) -> Unreadable:
+    return Unreadable(
+        f"Votre message compte {_n(count)} pièces jointes : seules les {MAX_FILES} premières "
+        "ont été ouvertes. Envoyez les autres fiches dans d'autres messages."
     )
 
 
@@ -66,9 +78,13 @@ def _count(
 
 
 def check_extent(name: str, data: bytes, source: str) -> None:
-    """Refuse an .xlsx or .ods that holds more cells than a table of fiches can (any other
-    kind passes). Runs after `check_zip`, so the archive is sane and its size bounded."""
-    if source == "xlsx":
+    """Refuse an .xlsx, .ods or .docx that holds more cells than a table of fiches can, or a
+    .docx cell spanning more columns than Word allows (any other kind passes). Runs after
+    `check_zip`, so the archive is sane and its size bounded."""
+    if source == "docx":
+        _check_spans(name, data)
+        pattern, parts = _DOCX_CELL, re.compile(r"^word/document\.xml$")
+    elif source == "xlsx":
         pattern, parts = _XLSX_CELL, re.compile(r"^xl/worksheets/[^/]+\.xml$")
     elif source == "ods":
         pattern, parts = _ODS_CELL, re.compile(r"^content\.xml$")
@@ -93,6 +109,23 @@ def held_sheets(sheets: Iterable[T]) -> Iterator[T]:
         if n >= MAX_SHEETS:
             return
         yield _BoundedSheet(sheet) if hasattr(sheet, "iter_rows") else sheet  # type: ignore[misc]
+
+
+def _check_spans(name: str, data: bytes) -> None:
+    """Word tables have at most 63 columns: a cell "spanning" a million is a forgery, which
+    python-docx would repeat a million times."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("word/document.xml") as f:
+            tail = b""
+            while chunk := f.read(_CHUNK):
+                window = tail + chunk
+                if any(int(m.group(1)) > MAX_COLUMNS for m in _DOCX_SPAN.finditer(window)):
+                    raise damaged(name)
+                tail = window[-_TAIL:]
+    except KeyError:
+        return  # not the usual layout: the reader says what it makes of it
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise damaged(name) from exc
 
 
 class _BoundedSheet:
