@@ -22,6 +22,7 @@ from servers import MailUser, RecordingSMTP
 
 from intake.cli import main
 from intake.retention import plan_purge, purge
+from intake.store import Store
 
 CHEF = "chef.accueil.m12@paris.fr"
 MANAGERS = "responsables-3975@paris.fr"
@@ -217,3 +218,32 @@ def test_no_exported_cell_runs_as_a_formula_whatever_the_separator(
     starts = [c.lstrip(' "') for c in cells]
     assert not [c for c in starts if c[:1] in ("=", "+", "-", "@")], starts
     assert any("'=cmd" in c for c in cells) and any("'=HYPERLINK" in c for c in cells)
+
+
+def test_tickets_stored_before_masking_are_masked_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "intake.db"
+    store = Store(path)
+    row, _ = store.save_raw(
+        {"message_id": "<m@paris.fr>", "sha256": "0", "received_at": "2025-03-12", "raw": b""}
+    )
+    store.insert_ticket(
+        {
+            "message_row": row,
+            "fiche_index": 0,
+            "ref": "3975-2025-00001",
+            "year": 2025,
+            "seq": 1,
+            "status": "forwarded",
+            "agent_3975": "Karim B.",
+            "caller_request": "Rappel demandé par karim",
+            "wrong_information": "KARIM B. a donné de mauvais horaires",
+            "created_at": "2025-03-12T15:00:00+00:00",
+        }
+    )
+    # As a database of the version before: the masking migration not yet applied.
+    store.db.execute("delete from _sqlite_migrations where name = '0008_agent_name_masked'")
+    store.close()
+    upgraded = Store(path)
+    (row,) = upgraded.db.execute("select * from tickets_anonymous").fetchall()
+    assert leaks(json.dumps(row, ensure_ascii=False), "Karim B.") == []
+    assert upgraded.tickets()[0]["agent_3975"] == "Karim B."  # the name itself stays, personal
