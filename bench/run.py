@@ -115,6 +115,7 @@ def write_config(folder: Path, user: MailUser, smtp_port: int, **extra: object) 
         "processed_folder": "Traités",
         # 300 agents and 17 services: the default daily cap per recipient would hold most mail.
         "max_mails_per_recipient_per_day": 1_000_000,
+        "max_mails_per_sender_per_day": 1_000_000,
         **extra,
     }
     config.write_text("".join(f"{k}: {v}\n" for k, v in settings.items()), encoding="utf-8")

@@ -53,6 +53,11 @@ class Settings(BaseModel):
     max_message_mb: int = Field(default=25, ge=1)
     #: At most this many mails to one address in 24 hours; the rest wait (loop protection).
     max_mails_per_recipient_per_day: int = Field(default=50, ge=1)
+    #: A message holding more fiches than this registers none; its sender is told why.
+    max_fiches_per_message: int = Field(default=20, ge=1)
+    #: At most this many mails a day caused by one sender's fiches (acknowledgements,
+    #: answers, approval requests); the rest wait for the next day.
+    max_mails_per_sender_per_day: int = Field(default=100, ge=1)
     #: An address whose mail bounced is not written to again for this many days.
     bounce_suppression_days: int = Field(default=7, ge=0)
     #: Processes parsing messages beside the worker (0: parse in the worker itself). By

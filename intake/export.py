@@ -1,7 +1,7 @@
 """Tickets as a table (CSV or XLSX): anonymous columns, personal ones only when asked.
 
-CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
-carriage return) are written with a leading apostrophe; XLSX cells are always plain text.
+CSV cells that a spreadsheet would run as a formula, whether it splits the file on "," or
+";", get an apostrophe (rules/cells.py); XLSX cells are always plain text.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from intake.privacy import PERSONAL_TICKET_FIELDS
 from intake.store import Store
+from rules.cells import inert
 
 ANONYMOUS_COLUMNS: tuple[str, ...] = (
     "ref",
@@ -30,7 +31,6 @@ ANONYMOUS_COLUMNS: tuple[str, ...] = (
     "decided_at",
     "purged_at",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns(with_personal: bool) -> tuple[str, ...]:
@@ -43,17 +43,11 @@ def rows(store: Store, cols: tuple[str, ...]) -> tuple[list[int], list[list[Any]
     return [t["id"] for t in tickets], [[t.get(c) for c in cols] for t in tickets]
 
 
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def to_csv(cols: tuple[str, ...], data: list[list[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(cols)
-    writer.writerows([[safe_cell(v) for v in row] for row in data])
+    writer.writerows([[inert(v) for v in row] for row in data])
     # With a BOM, Excel opens the UTF-8 accents right.
     return out.getvalue().encode("utf-8-sig")
 

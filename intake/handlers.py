@@ -7,7 +7,8 @@ from typing import Any
 
 from intake.approvals import open_round
 from intake.headers import MessageInfo
-from intake.privacy import hidden_fields
+from intake.masking import mask_all
+from intake.privacy import AGENT_FIELD, hidden_fields, without_agent_name
 from intake.runtime import Runtime
 from intake.tickets import (
     enqueue_forwarding,
@@ -45,6 +46,10 @@ def register_fiche(
 ) -> str:
     """Route a valid fiche and queue what follows; `existing` is an invalid ticket now fixed."""
     now = rt.clock()
+    written = fiche.reporter_email
+    fiche = fiche.model_copy(update={"reporter_email": correspondent(rt, info, fiche)})
+    replaced = (written or "").lower() not in ("", fiche.reporter_email)
+    notes = [not_written_to(written)] if replaced else []
     routing = route(fiche, rt.rules)
     read = _read(result, index)
     record: dict[str, Any] = {
@@ -101,7 +106,10 @@ def register_fiche(
         recipients=routing.recipients,
         trace=[f"{t.rule}: {'hit' if t.matched else 'miss'} ({t.why})" for t in routing.trace],
     )
-    _acknowledge(rt, info, row, ticket, result, read, routing.approval_required, first=index == 0)
+    _acknowledge(
+        rt, info, row, ticket, result, read, routing.approval_required, first=index == 0,
+        notes=notes,
+    )
     if routing.approval_required:
         open_round(rt, ticket, routing.approvers, 1, message_row=row)
     else:
@@ -122,7 +130,9 @@ def _read(result: FicheResult, index: int) -> FicheRead:
         else:
             of_mail.append(w)
     own = result.read[index]
-    return FicheRead(written=own.written, warnings=[*own.warnings, *of_mail])
+    return FicheRead(
+        written=own.written, warnings=[*own.warnings, *of_mail], read_from=own.read_from
+    )
 
 
 def _as_read(
@@ -140,6 +150,28 @@ def _as_read(
     return lines, warnings
 
 
+def correspondent(rt: Runtime, info: MessageInfo, fiche: Fiche) -> str | None:
+    """Whom the ticket's mails to its reporter go to: the address the fiche gives when it is
+    the sender's or one the directory knows, else the sender. An address merely written in
+    a fiche (a row of a spreadsheet, a forwarded text) never gets our mail: one message
+    could otherwise make us write to thousands of strangers."""
+    written = (fiche.reporter_email or "").lower()
+    if written and (written == info.reply_to or rt.rules.directory.knows(written)):
+        return written
+    return info.reply_to or None
+
+
+def not_written_to(address: str | None) -> FieldError:
+    return FieldError(
+        field="reporter_email",
+        message=(
+            f"L'adresse « {address} » indiquée comme courriel de l'agent déclarant ne reçoit pas "
+            "nos messages : elle n'est pas celle de l'expéditeur et ne figure pas dans "
+            "l'annuaire. Les messages sur cette fiche vous sont adressés."
+        ),
+    )
+
+
 def _acknowledge(
     rt: Runtime,
     info: MessageInfo,
@@ -150,13 +182,16 @@ def _acknowledge(
     approval_required: bool,
     *,
     first: bool,
+    notes: list[FieldError],
 ) -> None:
-    reporter = (ticket.get("reporter_email") or info.reply_to or "").lower()
+    reporter = (ticket.get("reporter_email") or "").lower()
     if not reporter:
         return
-    # A forwarded fiche: the reporter is its author, the person who forwarded it is copied.
+    # A fiche forwarded for a colleague the directory knows: they are its reporter, the
+    # person who forwarded it is copied.
     cc = [info.reply_to] if info.reply_to and info.reply_to != reporter else None
     hidden = hidden_fields(rt.rules, ticket, [reporter, *(cc or [])])
+    read = read.model_copy(update={"warnings": [*read.warnings, *notes]})
     lines, warnings = _as_read(rt, ticket, read, hidden)
     context = {
         **mail_context(ticket, hidden),
@@ -181,7 +216,7 @@ def _acknowledge(
 
 def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResult) -> list[str]:
     now = rt.clock()
-    partial = {k: v for k, v in result.partial.items() if k in LABELS and v}
+    partial = without_agent_name({k: v for k, v in result.partial.items() if k in LABELS and v})
     with rt.store.transaction():
         existing = rt.store.ticket_for_fiche(row, 0)
         if existing:
@@ -223,10 +258,12 @@ def reject_again(
     if not info.reply_to:
         return
     hidden = hidden_fields(rt.rules, ticket, [info.reply_to])
+    # Problems may quote what was written, the agent's name included.
+    name = ticket.get(AGENT_FIELD) if AGENT_FIELD in hidden else None
     mail = rt.mails.make(
         "fiche-invalide",
         to=[info.reply_to],
-        context={**mail_context(ticket, hidden), "errors": errors},
+        context={**mail_context(ticket, hidden), "errors": mask_all(errors, name)},
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=row,

@@ -62,8 +62,9 @@ def _headers(raw: bytes) -> dict[str, str]:
 
 
 def _answerable(address: str) -> bool:
-    """An address we can write to: our mail goes out without SMTPUTF8, so ASCII only."""
-    return "@" in address and address.isascii() and address.isprintable()
+    """An address we can write to. An accented one too: it leaves over SMTPUTF8, or is
+    recorded as a failed mail when the server does not offer it (outbox/senders.py)."""
+    return "@" in address and address.isprintable() and not any(c.isspace() for c in address)
 
 
 def read_info(raw: bytes) -> MessageInfo:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from intake.privacy import KEPT_FREE_TEXT, without_agent_name
+
 migrations = Migrations("intake")
 
 
@@ -199,3 +201,22 @@ def ticket_templates(db: Database) -> None:
 def comment_relay(db: Database) -> None:
     # Who the routing rule said should get a copy of the comments on this ticket.
     db.table("tickets").add_column("relay_to", str)  # JSON list of addresses
+
+
+@migrations(name="0008_agent_name_masked")
+def agent_name_masked(db: Database) -> None:
+    # The free text kept for statistics never names the 39 75 agent: mask it in the
+    # tickets stored before it was masked on arrival.
+    columns = ", ".join(KEPT_FREE_TEXT)
+    rows = db.execute(
+        f"select id, agent_3975, {columns} from tickets where agent_3975 is not null"
+    ).fetchall()
+    for ticket_id, name, *values in rows:
+        masked = without_agent_name(
+            {"agent_3975": name, **dict(zip(KEPT_FREE_TEXT, values, strict=True))}
+        )
+        db.execute(
+            f"update tickets set {', '.join(f'{c} = ?' for c in KEPT_FREE_TEXT)} where id = ?",
+            [*(masked[c] for c in KEPT_FREE_TEXT), ticket_id],
+        )
+

@@ -76,6 +76,8 @@ def store_message(rt: Runtime, message: SourceMessage, source_label: str) -> Sto
 def handle_message(rt: Runtime, stored: Stored, result: Result) -> Outcome:
     """Act on a parsed message; any failure puts it in quarantine, never stops the worker."""
     info, row = stored.info, stored.row
+    if isinstance(result, FicheResult):
+        result = too_many_fiches(result, rt.settings.max_fiches_per_message) or result
     try:
         if isinstance(result, FicheResult):
             refs = handle_fiches(rt, info, row, result)
@@ -118,6 +120,22 @@ def too_big(size: int, limit_mb: int) -> InvalidResult | None:
         f"Votre message fait {size / 1024 / 1024:.0f} Mo, au-delà de la limite de {limit_mb} Mo : "
         "il n'a pas été lu. Renvoyez la fiche seule, dans le corps du message ou en une "
         "pièce jointe, sans photos ni autres documents."
+    )
+    return InvalidResult(errors=[FieldError(field="", message=message)])
+
+
+def too_many_fiches(result: FicheResult, limit: int) -> InvalidResult | None:
+    """A message holding more fiches than `limit` registers none: one answer says why, in
+    French, instead of a ticket and its mails per row."""
+    count = len(result.fiches) + len(result.rejected)
+    if count <= limit:
+        return None
+    where = {f.source for f in result.fiches} - {"body", "html"}
+    place = " (dans le tableau joint)" if where else ""
+    message = (
+        f"Votre message contient {count} fiches de signalement{place} : au plus {limit} "
+        "sont enregistrées par message, et aucune ne l'a été. Renvoyez-les en plusieurs "
+        f"messages de {limit} fiches au plus."
     )
     return InvalidResult(errors=[FieldError(field="", message=message)])
 

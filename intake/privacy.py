@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from intake.masking import mask_name
 from parsers.model import PERSONAL_FIELDS
 from rules.loader import LoadedRules
 
@@ -18,6 +19,19 @@ AGENT_FIELD = "agent_3975"
 #: Ticket fields that name a person (the fiche's, plus free text that may name one).
 FREE_TEXT_FIELDS: tuple[str, ...] = ("description", "follow_up", "decision_reason")
 PERSONAL_TICKET_FIELDS: tuple[str, ...] = tuple(sorted(PERSONAL_FIELDS)) + FREE_TEXT_FIELDS
+
+#: Text kept after `intake purge` (for statistics, the anonymous view and exports), stored
+#: with every form of the 39 75 agent's name masked (intake/masking.py). An invalid fiche
+#: keeps even its date, time and category as written.
+KEPT_FREE_TEXT: tuple[str, ...] = (
+    "service",
+    "call_date",
+    "call_time",
+    "category",
+    "caller_request",
+    "expected_service",
+    "wrong_information",
+)
 
 #: Every stored column holding personal data: erased by `intake purge`, left out of exports
 #: without --with-personal-data, hidden from Datasette by config/datasette-metadata.yaml.
@@ -28,6 +42,15 @@ PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("actor", "detail"),
     "approvals": ("reason",),
 }
+
+
+def without_agent_name(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` (a fiche's fields) with the agent's name masked in the kept free text."""
+    name = record.get(AGENT_FIELD)
+    return {
+        k: mask_name(v, name) if k in KEPT_FREE_TEXT and isinstance(v, str) else v
+        for k, v in record.items()
+    }
 
 
 def platform_managers(rules: LoadedRules) -> list[str]:

@@ -37,6 +37,14 @@ QUERIES = (
         "intake outbox list --status pending",
     ),
     (
+        "outbox held",
+        "outbox",
+        "status in ('held', 'suppressed')",
+        "created_at",
+        "'mail ' || id || ' (' || template || ')'",
+        "intake outbox list --status held",
+    ),
+    (
         "outbox failed",
         "outbox",
         "status = 'failed'",

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
 from intake.config import Settings
-from intake.privacy import PERSONAL_TICKET_FIELDS
+from intake.masking import mask_all, mask_name, names_in
+from intake.privacy import KEPT_FREE_TEXT, PERSONAL_TICKET_FIELDS
 from intake.store import Store
 
 CLOSED = ("forwarded", "rejected", "invalid")
@@ -147,21 +149,43 @@ def _names(store: Store, plan: PurgePlan) -> dict[int | None, set[str]]:
     return {k: {n for n in v if len(n) >= 3} for k, v in names.items()}
 
 
-def scrub(value: Any, names: set[str]) -> Any:
-    """`value` with every string naming one of `names` replaced, free-text keys dropped."""
+def scrub(value: Any, names: set[str], agents: Iterable[str] = ()) -> Any:
+    """`value` with every string naming one of `names`, or any form of one of the 39 75
+    `agents`' names, replaced; free-text keys dropped."""
     if isinstance(value, str):
         folded = value.lower()
-        return ERASED if any(n in folded for n in names) else value
+        named = any(n in folded for n in names) or any(names_in(value, a) for a in agents)
+        return ERASED if named else value
     if isinstance(value, list):
-        return [scrub(v, names) for v in value]
+        return [scrub(v, names, agents) for v in value]
     if isinstance(value, dict):
-        return {k: None if k in FREE_TEXT_KEYS else scrub(v, names) for k, v in value.items()}
+        return {
+            k: None if k in FREE_TEXT_KEYS else scrub(v, names, agents) for k, v in value.items()
+        }
     return value
+
+
+def _agents(store: Store, plan: PurgePlan) -> dict[int, str]:
+    """The 39 75 agent named by each ticket to purge."""
+    rows = store.db.execute(
+        f"select id, agent_3975 from tickets where agent_3975 is not null and id in"
+        f" ({_marks(len(plan.tickets))})",
+        list(plan.tickets),
+    ).fetchall()
+    return {int(ticket_id): str(name) for ticket_id, name in rows}
+
+
+def _kept_without_agent(ticket: dict[str, Any], agent: str | None) -> dict[str, Any]:
+    """What stays of a ticket, with every form of the agent's name masked: the kept free
+    text (masked on arrival already, unless stored before that) and the problems of an
+    invalid fiche, which may quote what was written."""
+    kept = {c: mask_name(ticket[c], agent) for c in KEPT_FREE_TEXT if ticket.get(c)}
+    return {**kept, "errors": mask_all(ticket.get("errors"), agent)}
 
 
 def purge(store: Store, plan: PurgePlan, *, now: str, actor: str, outbox_dir: Path | None) -> None:
     """Erase what `plan` lists, in one transaction, then make sure SQLite keeps no copy."""
-    names = _names(store, plan)
+    names, agents = _names(store, plan), _agents(store, plan)
     files: list[Path] = []
     store.db.execute("PRAGMA secure_delete=ON")  # freed space is overwritten with zeros
     with store.transaction():
@@ -174,18 +198,22 @@ def purge(store: Store, plan: PurgePlan, *, now: str, actor: str, outbox_dir: Pa
                 mail_id, raw=b"", recipients="[]", delivered_to=None, last_error=None, purged_at=now
             )
         for message_id in plan.messages:
-            store.mark_message(message_id, raw=None, sender=None, subject=None, purged_at=now)
+            # `error` may quote the fiche (a quarantined message's exception).
+            store.mark_message(
+                message_id, raw=None, sender=None, subject=None, error=None, purged_at=now
+            )
         for event_id in plan.events:
             ticket_id, actor_was, detail = store.db.execute(
                 "select ticket_id, actor, detail from events where id = ?", [event_id]
             ).fetchone()
             who = names.get(ticket_id, set()) | names[None]
+            agent = [agents[ticket_id]] if ticket_id in agents else list(agents.values())
             store.db.table("events").update(
                 event_id,
                 {
-                    "actor": scrub(actor_was, who),
+                    "actor": scrub(actor_was, who, agent),
                     "detail": json.dumps(
-                        scrub(json.loads(detail or "{}"), who), ensure_ascii=False
+                        scrub(json.loads(detail or "{}"), who, agent), ensure_ascii=False
                     ),
                     "purged_at": now,
                 },
@@ -194,7 +222,10 @@ def purge(store: Store, plan: PurgePlan, *, now: str, actor: str, outbox_dir: Pa
             store.update_approval(approval_id, reason=None, purged_at=now)
         for ticket_id, ref in plan.tickets.items():
             store.update_ticket(
-                ticket_id, **{f: None for f in PERSONAL_TICKET_FIELDS}, purged_at=now
+                ticket_id,
+                **_kept_without_agent(store.ticket(ticket_id), agents.get(ticket_id)),
+                **{f: None for f in PERSONAL_TICKET_FIELDS},
+                purged_at=now,
             )
             store.add_event(
                 at=now,

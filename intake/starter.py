@@ -117,6 +117,17 @@ ENTRIES = (
         "50",
     ),
     Entry(
+        "max_fiches_per_message",
+        "A message holding more fiches than this registers none; its sender is told why.",
+        "20",
+    ),
+    Entry(
+        "max_mails_per_sender_per_day",
+        "At most this many mails a day caused by one sender's fiches (acknowledgements,\n"
+        "answers, approval requests); the rest wait for the next day.",
+        "100",
+    ),
+    Entry(
         "bounce_suppression_days",
         "An address whose mail bounced is not written to again for this many days.",
         "7",

@@ -235,12 +235,16 @@ class Store:
     def due_mail_page(
         self, now: str, after_id: int, limit: int, up_to: int | None = None
     ) -> list[Row]:
-        """`due_mail` a page at a time (by id), so a long outbox is never all in memory;
-        with `up_to`, none above that id."""
+        """Mails due now, a page at a time (by id), so a long outbox is never all in memory
+        (`held` ones once their suppression has ended, to be screened again);
+        with `up_to`, none above that id. Each row's `origin` is the sender whose fiche
+        (or invalid fiche) caused it, None for any other mail."""
         rows = self._select(
-            "select * from outbox where id > ? and id <= ? and (status = 'sending' or "
-            "(status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?))) "
-            "order by id limit ?",
+            f"select o.*, {_ORIGIN} as origin from outbox o left join messages m on "
+            "m.id = o.message_row where o.id > ? and o.id <= ? and (o.status = 'sending' or "
+            "(o.status in ('pending', 'held') and (o.next_attempt_at is null or "
+            "o.next_attempt_at <= ?))) "
+            "order by o.id limit ?",
             [after_id, up_to if up_to is not None else 2**62, now, limit],
         )
         return [_decode_mail(r) for r in rows]
@@ -285,6 +289,16 @@ class Store:
                 counts[address] = counts.get(address, 0) + 1
         return counts
 
+    def sent_counts_by_origin(self, since: str) -> dict[str, int]:
+        """Mails handed over since `since` that each sender's fiches caused."""
+        cursor = self.db.execute(
+            f"select {_ORIGIN} as origin, count(*) from outbox o join messages m on "
+            "m.id = o.message_row where o.status = 'sent' and o.sent_at > ? and origin is not "
+            "null group by origin",
+            [since],
+        )
+        return {str(origin): int(n) for origin, n in cursor}
+
     def mails(self, status: str | None) -> list[Row]:
         where, args = ("status = ?", [status]) if status else (None, [])
         rows = self._table("outbox").rows_where(where, args, order_by="id")
@@ -311,6 +325,27 @@ class Store:
             pk="address",
         )
 
+    def sent_mails(self, message_ids: list[str]) -> list[Row]:
+        """The mails we handed over with these Message-IDs (recipients in lower case)."""
+        if not message_ids:
+            return []
+        rows = self._select(
+            "select id, ticket_id, recipients from outbox where status = 'sent' and "
+            f"message_id in ({', '.join('?' for _ in message_ids)})",
+            list(message_ids),
+        )
+        return [{**r, "recipients": [a.lower() for a in json.loads(r["recipients"])]} for r in rows]
+
+    def suppression(self, address: str, now: str) -> Row | None:
+        """The suppression in force for `address`, if any."""
+        rows = self._select(
+            "select * from suppressions where address = ? and until > ?", [address, now]
+        )
+        return rows[0] if rows else None
+
+    def lift_suppression(self, address: str) -> bool:
+        return self.db.execute("delete from suppressions where address = ?", [address]).rowcount > 0
+
     def suppressed(self, address: str, now: str) -> bool:
         return bool(self.count("suppressions", "address = ? and until > ?", [address, now]))
 
@@ -331,6 +366,9 @@ def _pk(value: Any) -> int:
         raise IntakeError("the database returned no row id after an insert")
     return int(value)
 
+
+#: The sender whose fiche caused an outbox row `o` (its message `m`), else null.
+_ORIGIN = "case when m.kind in ('fiche', 'invalid') then m.sender end"
 
 _JSON_COLUMNS = (
     "errors",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from intake.faults import crash_point
-from intake.privacy import hidden_fields
+from intake.masking import mask_all
+from intake.privacy import AGENT_FIELD, hidden_fields, without_agent_name
 from intake.runtime import Runtime
 from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
 from parsers.model import Fiche
@@ -18,8 +19,8 @@ def new_reference(rt: Runtime, year: int) -> tuple[str, int]:
 
 
 def fiche_record(fiche: Fiche) -> dict[str, Any]:
-    data = fiche.model_dump(mode="json")
-    return {k: v for k, v in data.items()}
+    """The fiche's fields as stored: the text kept for statistics never names the agent."""
+    return without_agent_name(fiche.model_dump(mode="json"))
 
 
 def template_for(ticket: dict[str, Any], kind: str) -> str:
@@ -28,10 +29,13 @@ def template_for(ticket: dict[str, Any], kind: str) -> str:
 
 
 def mail_context(ticket: dict[str, Any], hidden: list[str] | None = None) -> dict[str, Any]:
-    """What every template sees: the ticket and the fiche lines the recipient may read."""
+    """What every template sees: the ticket and the fiche lines the recipient may read. When
+    the agent's name is withheld, every form of it in the free text is masked too."""
+    name = ticket.get(AGENT_FIELD) if AGENT_FIELD in (hidden or []) else None
+    shown = mask_all({k: v for k, v in ticket.items() if k not in (hidden or [])}, name)
     return {
-        "ticket": {k: v for k, v in ticket.items() if k not in (hidden or [])},
-        "fiche": fiche_lines(ticket, hidden or []),
+        "ticket": shown,
+        "fiche": mask_all(fiche_lines(ticket, hidden or []), name),
         "category_label": CATEGORY_LABELS.get(ticket.get("category") or "", "Signalement"),
     }
 

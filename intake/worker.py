@@ -53,7 +53,11 @@ def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
 def courier_for(rt: Runtime, sender: Sender) -> BackgroundCourier:
     """A delivery round in its own thread, with the loop protections of the settings."""
     settings = rt.settings
-    limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
+    limits = Limits(
+        settings.sender_address,
+        settings.max_mails_per_recipient_per_day,
+        settings.max_mails_per_sender_per_day,
+    )
     path = rt.store.path
     return BackgroundCourier(
         lambda: Store(path), sender, settings.sender_address, rt.clock, limits

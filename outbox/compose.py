@@ -32,6 +32,17 @@ def new_message_id(kind: str, ref: str | None, domain: str, tag: str | None = No
     return f"<{kind}.{ref or 'x'}.{tag + '.' if tag else ''}{unique}@{domain}>"
 
 
+def another_message_id(message_id: str) -> str:
+    """A new Message-ID for a copy of a mail: the same one, with a new unique part."""
+    local, _, domain = message_id.strip("<>").rpartition("@")
+    return f"<{local}.{secrets.token_hex(4)}@{domain}>"
+
+
+def with_message_id(raw: bytes, old: str, new: str) -> bytes:
+    """`raw` (a mail composed here) with its Message-ID header changed from `old` to `new`."""
+    return raw.replace(f"Message-ID: {old}\r\n".encode(), f"Message-ID: {new}\r\n".encode(), 1)
+
+
 def plus_address(address: str, tag: str) -> str:
     """`signalements-3975+TAG@paris.fr`: replies bring the tag back in their To header."""
     local, _, domain = address.partition("@")
@@ -57,7 +68,16 @@ def _address(value: str) -> tuple[str, ...]:
     value = _one_line(value)
     if value.isascii() and not any(c in value for c in '<>",;()'):
         return (value,) if value else ()  # a bare address, the usual case
-    return tuple(formataddr(pair, "utf-8") for pair in getaddresses([value]) if pair[1])
+    return tuple(_formatted(name, address) for name, address in getaddresses([value]) if address)
+
+
+def _formatted(name: str, address: str) -> str:
+    if address.isascii():
+        return formataddr((name, address), "utf-8")
+    # An accented address stays as it is, in UTF-8 (RFC 6532: such a mail leaves only over
+    # SMTPUTF8, see outbox/senders.py); its display name is encoded as any other.
+    shown = formataddr((name, "x@x"), "utf-8").removesuffix(" <x@x>") if name else ""
+    return f"{shown} <{address}>" if shown else address
 
 
 def _addresses(name: str, values: list[str]) -> str:
@@ -187,4 +207,4 @@ def compose(
                 "related", [html_part, *(_image_part(c, png) for c, png in images.items())]
             )
         content = _multipart("alternative", [content, html_part])
-    return (CRLF.join(headers) + CRLF).encode("ascii") + content
+    return (CRLF.join(headers) + CRLF).encode("utf-8") + content

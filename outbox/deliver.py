@@ -13,6 +13,7 @@ from intake.faults import crash_point
 from intake.logs import without_addresses
 from intake.sample import Sample
 from intake.store import Store
+from outbox.compose import another_message_id, with_message_id
 from outbox.senders import Sender
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class Limits:
 
     own_address: str
     max_per_day: int = 50
+    #: Mails a day that one sender's fiches may cause, whoever they go to.
+    max_per_sender_per_day: int = 100
 
 
 #: Due mails read from the outbox at a time: memory stays flat however long the queue.
@@ -48,20 +51,27 @@ PAGE = 200
 
 def _screen(
     store: Store,
-    recipients: list[str],
+    mail: dict[str, Any],
     limits: Limits,
     now: dt.datetime,
     sent: dict[str, int],
+    by_origin: dict[str, int],
 ) -> dict[str, str]:
     """Recipients that must not get this mail now, with the reason. `sent`: mails handed to
-    each address in the last 24 hours, counted once per round and kept up to date by it."""
+    each address in the last 24 hours, `by_origin`: mails caused by each sender's fiches,
+    both counted once per round and kept up to date by it."""
+    recipients: list[str] = mail["recipients"]
+    origin = mail.get("origin")
+    if origin and by_origin.get(origin, 0) >= limits.max_per_sender_per_day:
+        # One sender's fiches (a spreadsheet of rows, a flood) cause at most so much mail.
+        return {address: "sender_cap" for address in recipients}
     held: dict[str, str] = {}
     own_local, _, own_domain = limits.own_address.partition("@")
     for address in recipients:
         local, _, domain = address.partition("@")
         if (local.split("+")[0], domain) == (own_local, own_domain):
             held[address] = "own_address"  # never write to ourselves: that is how loops start
-        elif store.suppressed(address, now.isoformat()):
+        elif store.suppressed(address.lower(), now.isoformat()):
             held[address] = "bounced"
         elif sent.get(address, 0) >= limits.max_per_day:
             held[address] = "daily_cap"
@@ -99,6 +109,7 @@ class Courier:
         self._page: list[dict[str, Any]] = []
         self._after = 0
         self._sent: dict[str, int] | None = None
+        self._by_origin: dict[str, int] = {}
         self._over = False
 
     def _next(self) -> dict[str, Any] | None:
@@ -118,11 +129,15 @@ class Courier:
         if mail is None:
             return False
         if self._sent is None:
-            self._sent = self.store.sent_counts((self.clock() - dt.timedelta(days=1)).isoformat())
+            since = (self.clock() - dt.timedelta(days=1)).isoformat()
+            self._sent = self.store.sent_counts(since)
+            self._by_origin = self.store.sent_counts_by_origin(since)
         # Losing one of these commits to a power cut means the mail is sent again, with the
         # same Message-ID; never a lost fiche (see Store.relaxed_durability).
         with self.store.relaxed_durability():
-            held = _screen(self.store, mail["recipients"], self.limits, self.clock(), self._sent)
+            held = _screen(
+                self.store, mail, self.limits, self.clock(), self._sent, self._by_origin
+            )
             if held:
                 mail = _hold(self.store, mail, held, self.clock())
                 if not mail["recipients"]:
@@ -134,6 +149,8 @@ class Courier:
         elif delivery.where is not None:
             for address in mail["recipients"]:
                 self._sent[address] = self._sent.get(address, 0) + 1
+            if origin := mail.get("origin"):
+                self._by_origin[origin] = self._by_origin.get(origin, 0) + 1
         return not self._over
 
     def finish(self) -> Sample[Delivery]:
@@ -149,15 +166,40 @@ class Courier:
 def _hold(
     store: Store, mail: dict[str, Any], held: dict[str, str], now: dt.datetime
 ) -> dict[str, Any]:
-    """Drop or postpone the held recipients; returns the mail for the others (maybe none)."""
+    """Postpone the held recipients; returns the mail for the others (maybe none).
+
+    Over a cap, the mail waits an hour and is screened again. For an address suppressed
+    after a delivery failure, it waits (status `held`) until the suppression ends or is
+    lifted by `intake outbox retry`; when the mail has other recipients, they get it now and
+    a copy (its own Message-ID, the same bytes otherwise) waits for the suppressed ones. Our
+    own address is the only one dropped.
+    """
     kept = [r for r in mail["recipients"] if r not in held]
+    bounced = [r for r, why in held.items() if why == "bounced"]
     with store.transaction():
-        if not kept and "daily_cap" in held.values():
-            # Over the cap: the mail waits an hour and is screened again, not lost.
+        wait = _suppressed_until(store, bounced, now)
+        if bounced and kept:
+            copy = {k: mail[k] for k in _COPIED}
+            message_id = another_message_id(mail["message_id"])
+            copy_id = store.enqueue(
+                {
+                    **copy,
+                    "recipients": bounced,
+                    "message_id": message_id,
+                    "raw": with_message_id(mail["raw"], mail["message_id"], message_id),
+                    "created_at": now.isoformat(),
+                }
+            )
+            store.update_mail(copy_id, status="held", next_attempt_at=wait, last_error=_why(wait))
+        if not kept and {"daily_cap", "sender_cap"} & set(held.values()):
             store.update_mail(
                 mail["id"],
                 status="pending",
                 next_attempt_at=(now + dt.timedelta(hours=1)).isoformat(),
+            )
+        elif not kept and bounced:
+            store.update_mail(
+                mail["id"], status="held", next_attempt_at=wait, last_error=_why(wait)
             )
         elif not kept:
             store.update_mail(mail["id"], status="suppressed", last_error=str(held))
@@ -179,6 +221,25 @@ def _hold(
     )
     log.debug("mail %s: not sent to %s", mail["id"], held)
     return {**mail, "recipients": kept}
+
+
+#: What a held copy of a mail shares with it.
+_COPIED = ("ticket_id", "message_row", "template", "subject")
+
+
+def _suppressed_until(store: Store, addresses: list[str], now: dt.datetime) -> str:
+    """When the last of these suppressions ends (now, when none is in force any more)."""
+    ends = [
+        s["until"] for a in addresses if (s := store.suppression(a, now.isoformat())) is not None
+    ]
+    return max(ends, default=now.isoformat())
+
+
+def _why(until: str) -> str:
+    return (
+        f"held until {until[:16]}: a delivery failure report suppressed the address; "
+        "`intake outbox retry ID` lifts it and sends the mail"
+    )
 
 
 def _deliver_one(

@@ -128,7 +128,7 @@ class SmtpSender:
     ) -> dict[str, tuple[int, bytes]]:
         """smtplib's sendmail, step by step, so a crash can be injected between the steps."""
         conn.ehlo_or_helo_if_needed()
-        code, reply = conn.mail(envelope_from)
+        code, reply = conn.mail(envelope_from, _mail_options(conn, envelope_from, recipients, raw))
         if code != 250:
             conn.rset()
             raise smtplib.SMTPSenderRefused(code, reply, envelope_from)
@@ -152,6 +152,29 @@ class SmtpSender:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._conn.quit()
             self._conn = None
+
+
+def needs_smtputf8(envelope_from: str, recipients: list[str], raw: bytes) -> bool:
+    """An accented address in the envelope or the headers (RFC 6531/6532)."""
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    return not (envelope_from.isascii() and all(r.isascii() for r in recipients) and head.isascii())
+
+
+def _mail_options(
+    conn: smtplib.SMTP, envelope_from: str, recipients: list[str], raw: bytes
+) -> list[str]:
+    """SMTPUTF8 when the mail needs it and the server offers it; a permanent failure, said
+    in words an admin acts on, when it needs it and the server does not."""
+    if not needs_smtputf8(envelope_from, recipients, raw):
+        return []
+    if not conn.has_extn("smtputf8"):
+        raise SendError(
+            "an address of this mail has accented characters and the SMTP server does not "
+            "offer SMTPUTF8: the mail cannot be sent to it (ask for SMTPUTF8 on the server, "
+            "e.g. Postfix smtputf8_enable = yes, then `intake outbox retry`)",
+            permanent=True,
+        )
+    return ["SMTPUTF8", "BODY=8BITMIME"] if conn.has_extn("8bitmime") else ["SMTPUTF8"]
 
 
 def open_sender(url: str, base_dir: Path, token: TokenProvider | None = None) -> Sender:

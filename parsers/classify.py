@@ -59,10 +59,14 @@ def reference_date(mail: Mail, received_at: dt.datetime | None) -> dt.date:
     return when.date()
 
 
+#: Text of one body read for a fiche: a fiche and a long forwarded thread fit many times.
+MAX_TEXT_CHARS = 500_000
+
+
 def _best_segment(text: str, form: FormDefinition) -> tuple[Pairs, str | None, str | None]:
     best: tuple[Pairs, str | None, str | None] = ([], None, None)
     best_score = -1
-    for segment in split_forwards(text):
+    for segment in split_forwards(text[:MAX_TEXT_CHARS]):
         pairs = extract_pairs(segment.text, form)
         value = score(collect(pairs, form)) if looks_like_fiche(pairs) else 0
         if value >= best_score and (value > 0 or best_score < 0):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 from lxml.etree import _Element as Element
 
+from parsers.attachments.extent import MAX_COLUMNS, MAX_ROWS, held_grids
 from parsers.cells import COVERED_ABOVE, COVERED_LEFT, cell_lines
 
 _BLOCKS = frozenset({
@@ -54,9 +56,17 @@ class HtmlTree:
     hidden: frozenset[str] = _HIDDEN
 
 
+#: HTML of one body read for a fiche, once pictures written inline (data: URIs) are left
+#: out: a fiche and a long forwarded thread fit many times; a larger body is read that far.
+MAX_HTML_CHARS = 2_000_000
+_INLINE_PICTURE = re.compile(r"data:[^\s\"'()<>]{256,}")
+
+
 def parse_html(html: str | HtmlTree) -> HtmlTree:
     if isinstance(html, HtmlTree):
         return html
+    if len(html) > MAX_HTML_CHARS:
+        html = _INLINE_PICTURE.sub("data:,", html)[:MAX_HTML_CHARS]
     # libxml2 makes every CR a line break: "\r\r\n" (CRLF converted twice) must stay one.
     # Lone surrogates are invalid UTF-8, which libxml2 turns into U+FFFD.
     data = _CRS_LF.sub("\n", html).encode("utf-8", "surrogatepass")
@@ -112,10 +122,10 @@ def _grid(table: Element) -> list[list[str]]:
     places it covers are `COVERED_ABOVE` / `COVERED_LEFT`, as a browser lays them out."""
     grid: list[list[str]] = []
     down: dict[int, int] = {}  # column -> rows below still covered by a rowspan
-    for tr in table.iter("tr"):
+    for tr in islice(table.iter("tr"), MAX_ROWS):
         cells: list[str] = []
         starts: dict[int, int] = {}
-        for td in tr.iter("td", "th"):
+        for td in islice(tr.iter("td", "th"), MAX_COLUMNS):
             while down.get(len(cells)):
                 cells.append(COVERED_ABOVE)
             col, span = len(cells), _span(td, "colspan", _MAX_COLSPAN)
@@ -131,7 +141,8 @@ def _grid(table: Element) -> list[list[str]]:
 
 
 def table_grids(html: str | HtmlTree) -> list[list[list[str]]]:
-    """Every innermost table (layout tables hold others) as a grid of cell texts."""
+    """Every innermost table (layout tables hold others) as a grid of cell texts, as far as
+    a table of fiches goes (parsers/attachments/extent.py: rows, columns and filled cells)."""
     grids: list[list[list[str]]] = []
     for root in parse_html(html).roots:
         for table in root.iter("table"):
@@ -142,7 +153,7 @@ def table_grids(html: str | HtmlTree) -> list[list[list[str]]]:
             grid = _grid(table)
             if any(any(row) for row in grid):
                 grids.append(grid)
-    return grids
+    return held_grids(grids)
 
 
 def _quoted(el: Element) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Literal
 
 from parsers.context import ParseContext
@@ -36,13 +37,19 @@ def auto_reply_subject(subject: str) -> bool:
     return bool(_AUTO_SUBJECT.match(fold(subject)))
 
 
+def is_own_address(address: str | None, own: Iterable[str]) -> bool:
+    """Ours, with or without a tag: `signalements-3975+anything@paris.fr` is the approval
+    address of some request, or someone pretending to be us."""
+    local, _, domain = (address or "").lower().partition("@")
+    ours = {tuple(a.lower().partition("@")[::2]) for a in own}
+    return bool(domain) and (local.split("+")[0], domain) in ours
+
+
 def detect_loop(mail: Mail, ctx: ParseContext) -> IgnoreReason | None:
     """Why the message must be ignored, or None when it may be read."""
     msg = mail.msg
     subject = fold(mail.subject)
-    if msg.get(LOOP_HEADER) is not None or (
-        mail.from_addr and mail.from_addr in {a.lower() for a in ctx.own_addresses}
-    ):
+    if msg.get(LOOP_HEADER) is not None or is_own_address(mail.from_addr, ctx.own_addresses):
         return "own_mail"
     local = mail.from_addr.split("@")[0] if mail.from_addr else fold(mail.from_name)
     if (

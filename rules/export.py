@@ -7,6 +7,7 @@ import html
 import io
 from pathlib import Path
 
+from rules.cells import inert
 from rules.directory import Directory
 from rules.model import Entry
 
@@ -30,8 +31,6 @@ KIND_LABELS = {
     "plateforme": "Plateforme",
     "autre": "Autre",
 }
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(entry: Entry, attr: str) -> str:
@@ -47,16 +46,11 @@ def rows(directory: Directory) -> list[list[str]]:
     return [[cell(e, attr) for attr in COLUMNS.values()] for e in directory]
 
 
-def _inert(value: str) -> str:
-    """A quote before a would-be formula, so a spreadsheet shows it as text."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def to_csv(directory: Directory) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([[_inert(v) for v in row] for row in rows(directory)])
+    writer.writerows([[inert(v) for v in row] for row in rows(directory)])
     return out.getvalue()
 
 

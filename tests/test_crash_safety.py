@@ -50,6 +50,7 @@ def test_killed_at_every_step_the_work_is_done_exactly_once(
         mailbox=f"imap://{mailbox_user.user}@{mailbox_user.host}:{mailbox_user.imap_port}/INBOX",
         outbox=f"smtp://{smtp_server.host}:{smtp_server.port}",
         max_mails_per_recipient_per_day=100000,
+        max_mails_per_sender_per_day=100000,
     )
     rng = random.Random(3975)
     kills: Counter[str] = Counter()

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from intake.cli import main
-from intake.export import safe_cell
 from intake.store import Store
+from rules.cells import inert
 
 
 @pytest.fixture
@@ -90,5 +90,5 @@ def test_xlsx_needs_a_file(demo: Path) -> None:
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_starts_are_neutralised(value: str) -> None:
-    assert safe_cell(value) == "'" + value
-    assert safe_cell("Mairie du 12e") == "Mairie du 12e" and safe_cell(3) == 3
+    assert inert(value) == "'" + value
+    assert inert("Mairie du 12e") == "Mairie du 12e" and inert(3) == 3

@@ -50,5 +50,11 @@ def test_a_message_without_headers_still_has_facts() -> None:
 
 
 def test_an_address_we_cannot_write_to_is_no_sender() -> None:
-    info = read_info(b"From: \xc2\x80\r\nReply-To: jos\xc3\xa9@exemple.fr\r\n\r\nx\r\n")
+    info = read_info(b"From: \xc2\x80\r\nReply-To: \x01@exemple.fr\r\n\r\nx\r\n")
     assert (info.sender, info.reply_to) == ("", "")
+
+
+def test_an_accented_address_is_answered() -> None:
+    # Sent over SMTPUTF8, or recorded as a failed mail when the server lacks it.
+    info = read_info(b"From: Agent <agent@paris.fr>\r\nReply-To: jos\xc3\xa9@exemple.fr\r\n\r\nx")
+    assert info.reply_to == "jos\u00e9@exemple.fr"

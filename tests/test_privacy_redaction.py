@@ -133,13 +133,16 @@ def test_rejection_notice_goes_to_the_reporter_only(h: Harness) -> None:
 def test_a_forwarded_fiche_acknowledgement_copied_to_the_forwarder_hides_the_name(
     h: Harness,
 ) -> None:
+    # The reporter written in the fiche is a colleague the directory knows: they get the
+    # acknowledgement, the assistant who forwarded it is copied and may not read the name.
+    colleague = "accueil.m12@paris.fr"
     body = FICHE_TEXT.format(service="Mairie du 12e", description="Mauvais transfert.")
-    email_line = f"Courriel de l'agent déclarant : {REPORTER}\n"
+    email_line = f"Courriel de l'agent déclarant : {colleague}\n"
     body = body.replace("Date de l'appel", email_line + "Date de l'appel", 1)
     h.send(fiche_email(sender="Accueil <assistant.m12@paris.fr>", body=body))
     mails = h.new_mails()
     ack = next(m for m in mails if template_of(m) == "accuse-reception")
-    assert recipients(ack) == {REPORTER, "assistant.m12@paris.fr"}
+    assert recipients(ack) == {colleague, "assistant.m12@paris.fr"}
     assert not shows_name(ack)
     check_policy(mails)
 

@@ -26,6 +26,10 @@ COLUMNS = (
 )
 
 
+#: The statuses `retry` puts back in the queue.
+RETRIED = ("failed", "held", "suppressed")
+
+
 @click.group()
 def outbox() -> None:
     """Mails waiting to be sent, and those given up on (status `failed`)."""
@@ -36,12 +40,15 @@ def outbox() -> None:
     "--status",
     default="failed",
     show_default=True,
-    type=click.Choice(["pending", "sending", "failed", "sent", "all"]),
+    type=click.Choice(["pending", "sending", "held", "failed", "sent", "all"]),
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @config_option
 def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
     """List outgoing mails; by default those that failed for good (the dead letters).
+
+    `held`: mails waiting because a delivery failure report suppressed an address (the
+    error column says until when); `intake outbox retry` lifts it.
 
     \b
     Example:
@@ -49,6 +56,8 @@ def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
     """
     store = store_from(config_path)
     rows = store.mails(None if status == "all" else status)
+    if status == "held":  # and those of before, dropped for a suppressed address
+        rows += store.mails("suppressed")
     if as_json:
         emit_json([{k: r.get(k) for k in COLUMNS} for r in rows])
         return
@@ -75,10 +84,11 @@ def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
 
 @outbox.command("retry")
 @click.argument("mail_ids", nargs=-1, type=int)
-@click.option("--all", "retry_all", is_flag=True, help="Retry every failed mail.")
+@click.option("--all", "retry_all", is_flag=True, help="Retry every failed or held mail.")
 @config_option
 def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) -> None:
-    """Put failed mails back in the queue, e.g. after fixing an address or the SMTP server.
+    """Put failed or held mails back in the queue, e.g. after fixing an address or the SMTP
+    server, or once a suppressed address is known to work again (its suppression is lifted).
 
     The next `intake run` (or the running worker) sends them, same bytes, same Message-ID.
 
@@ -91,20 +101,32 @@ def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) 
         click.echo("error: give mail ids or --all (see `intake outbox list`)", err=True)
         sys.exit(2)
     store = store_from(config_path)
-    failed = {r["id"]: r for r in store.mails("failed")}
+    failed = {r["id"]: r for s in RETRIED for r in store.mails(s)}
     wanted = list(failed) if retry_all else list(mail_ids)
     unknown = [i for i in wanted if i not in failed]
     if unknown:
-        click.echo(f"error: not failed mails: {unknown}; see `intake outbox list`", err=True)
+        click.echo(
+            f"error: neither failed nor held mails: {unknown}; see `intake outbox list`", err=True
+        )
         sys.exit(1)
+    now, actor = system_clock().isoformat(), getpass.getuser()
     with store.transaction():
         for mail_id in wanted:
+            mail = failed[mail_id]
             store.update_mail(mail_id, status="pending", attempts=0, next_attempt_at=None)
             store.add_event(
-                at=system_clock().isoformat(),
-                actor=getpass.getuser(),
-                kind="mail_retry",
-                ticket_id=failed[mail_id]["ticket_id"],
-                mail_id=mail_id,
+                at=now, actor=actor, kind="mail_retry", ticket_id=mail["ticket_id"], mail_id=mail_id
             )
+            if mail["status"] == "failed":
+                continue
+            for address in mail["recipients"]:
+                if store.lift_suppression(address.lower()):
+                    store.add_event(
+                        at=now,
+                        actor=actor,
+                        kind="suppression_lifted",
+                        ticket_id=mail["ticket_id"],
+                        mail_id=mail_id,
+                        address=address,
+                    )
     click.echo(f"{len(wanted)} mail(s) queued again")

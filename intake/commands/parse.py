@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from intake.cli import config_option, emit_json, settings_from
+from intake.pipeline import too_big, too_many_fiches
 from intake.runtime import make_parse_context
 from parsers import classify
 from parsers.model import FicheResult, IgnoredResult, InvalidResult, ReplyResult
@@ -42,7 +43,11 @@ def parse(file: Path, as_json: bool, sent: tuple[Path, ...], config_path: Path |
     ctx = make_parse_context(settings, load_rules(settings.path(settings.rules)))
     if sent:
         ctx = dataclasses.replace(ctx, sent=OwnText.of_mails([p.read_bytes() for p in sent]))
-    result = classify(file.read_bytes(), ctx)
+    raw = file.read_bytes()
+    # The worker's own limits: what it would not read, this does not read either.
+    result = too_big(len(raw), settings.max_message_mb) or classify(raw, ctx)
+    if isinstance(result, FicheResult):
+        result = too_many_fiches(result, settings.max_fiches_per_message) or result
     if as_json:
         emit_json(result.model_dump(mode="json", exclude={"partial"}))
     else:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from intake.cli import config_option, emit_json, settings_from
 from intake.config import Settings
 from intake.errors import ConfigError, IntakeError
+from intake.masking import mask_all
 from intake.runtime import make_parse_context
 from intake.store import Store
 from parsers import classify
@@ -85,7 +86,8 @@ def explain_cmd(
     """Show how the rules route a fiche: each rule's hit or miss, then who receives what.
 
     Give an email (FILE.eml, parsed as the worker would) or a ticket reference (--ticket,
-    the fiche as stored, routed with the rules in force now). The JSON has rule,
+    the fiche as stored, routed with the rules in force now, the 39 75 agent's name
+    masked wherever it appears). The JSON has rule,
     approvers, recipients, cc, redactions, templates, trace, mails and fiche; when an
     email holds several fiches, the others are explained under "others". Exit status 1
     when the email holds no valid fiche.
@@ -101,7 +103,8 @@ def explain_cmd(
     loaded = load_rules(settings.path(settings.rules), settings.path(settings.templates))
     if ref is not None:
         ticket, fiche = _ticket_fiche(settings, ref)
-        data = explain(fiche, loaded)
+        # Routed with the real fiche, shown without the 39 75 agent's name in any form.
+        data = mask_all(explain(fiche, loaded), ticket.get("agent_3975"))
         data["routed_with"] = {"rule": ticket["rule_id"], "rules_version": ticket["rules_version"]}
         _show([data], loaded, as_json)
         if not as_json and ticket["rules_version"] != loaded.version:

@@ -15,6 +15,7 @@ from intake.privacy import PERSONAL_COLUMNS
 from intake.report import table
 from intake.stats import BY_CHOICES, compute
 from intake.store import Store
+from rules.cells import inert
 from rules.loader import load_rules
 
 FIGURES = (
@@ -77,9 +78,10 @@ def as_csv(data: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([data["by"] or "group", *FIGURES])
+    # Service names come from the directory an admin edits: text, never a formula.
     groups = data["groups"] or [{"group": "all", **data["totals"]}]
     for g in groups:
-        writer.writerow([g["group"], *("" if g[f] is None else g[f] for f in FIGURES)])
+        writer.writerow([inert(g["group"]), *("" if g[f] is None else g[f] for f in FIGURES)])
     return out.getvalue()
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import cast
 
+from parsers.attachments.extent import MAX_FILES, check_extent, held_grids, too_many_files
 from parsers.attachments.guard import (
     OLE_MAGIC,
     Protected,
@@ -210,6 +211,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     check_size(name, att.data, limits.max_attachment_bytes)
     if zipped:
         check_zip(name, att.data, limits.max_inflated_bytes)
+        check_extent(name, att.data, source)
     try:
         if source == "msg":
             from parsers.attachments.msg import read_msg  # extract-msg: only for .msg files
@@ -225,7 +227,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
         raise Unreadable(ocr_problem(name, source == "pdf", exc.reason)) from exc
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
-    records = records_of(grids, text, form)
+    records = records_of(held_grids(grids), text, form)
     if records:
         found.fiches.append((source, records))
     elif source in OCR_SOURCES:
@@ -262,6 +264,8 @@ def _guarded(att: Attachment, form: FormDefinition, found: Found, depth: int) ->
 def read_attachments(attachments: list[Attachment], form: FormDefinition) -> Found:
     """Every fiche found in `attachments`, and a French problem for each file not read."""
     found = Found()
-    for att in attachments:
+    for att in attachments[:MAX_FILES]:
         _guarded(att, form, found, 0)
+    if len(attachments) > MAX_FILES:
+        found.problems.append(FieldError(field="", message=str(too_many_files(len(attachments)))))
     return found

@@ -9,6 +9,7 @@ from typing import Any
 from odf import table, teletype
 from odf.opendocument import load
 
+from parsers.attachments.extent import held_sheets
 from parsers.attachments.odfgrid import Grid, paragraphs, read_table
 from parsers.cells import cell_lines
 
@@ -33,5 +34,5 @@ def _cell_text(cell: Any) -> str:
 
 def read_ods(data: bytes) -> tuple[list[Grid], str]:
     document = load(io.BytesIO(data))
-    sheets = document.spreadsheet.getElementsByType(table.Table)
+    sheets = held_sheets(document.spreadsheet.getElementsByType(table.Table))
     return [read_table(sheet, _cell_text) for sheet in sheets], ""

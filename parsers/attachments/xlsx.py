@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 
+from parsers.attachments.extent import held_sheets
 from parsers.cells import COVERED_ABOVE, COVERED_LEFT
 
 
@@ -75,7 +76,7 @@ def read_xlsx(data: bytes) -> tuple[list[list[list[str]]], str]:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     grids: list[list[list[str]]] = []
     try:
-        for sheet in workbook.worksheets:
+        for sheet in held_sheets(workbook.worksheets):
             grid: list[list[str]] = []
             for n, row in enumerate(sheet.iter_rows(values_only=True)):
                 if n >= MAX_ROWS:

@@ -71,11 +71,17 @@ class RecordingSMTP:
 
     host = "127.0.0.1"
 
-    def __init__(self, relay_to: tuple[str, int] | None = None) -> None:
+    def __init__(self, relay_to: tuple[str, int] | None = None, smtputf8: bool = True) -> None:
+        """`smtputf8=False`: a server that does not offer SMTPUTF8 (RFC 6531), and so refuses
+        accented addresses (aiosmtpd offers it by default)."""
         self.handler = RecordingHandler(relay_to)
         self.port = free_port()
         self._controller = Controller(
-            self.handler, hostname=self.host, port=self.port, server_hostname="smtp.test"
+            self.handler,
+            hostname=self.host,
+            port=self.port,
+            server_hostname="smtp.test",
+            enable_SMTPUTF8=smtputf8,
         )
 
     @property
