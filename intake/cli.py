@@ -55,6 +55,10 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+# The version is the one pyproject.toml gives the installed distribution: set in one place.
+@click.version_option(
+    package_name="intake-3975", prog_name="intake", message="%(prog)s %(version)s"
+)
 @config_option
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
 @click.option(

@@ -14,8 +14,9 @@ from intake.config import Settings
 from intake.errors import ConfigError
 from intake.sources.maildir import MaildirSource
 from intake.starter import starter_config
+from parsers.shipped import shipped
 
-SHIPPED = Path(__file__).resolve().parents[2] / "config"
+SHIPPED = shipped()
 
 ENV_FILE = """\
 # Secrets of intake-3975, read by the worker from its environment. Under systemd this is
