@@ -96,7 +96,17 @@ def privacy_commands() -> tuple[click.Command, ...]:
 
 
 def _register() -> None:
-    from intake.commands import demo, directory, form, outbox, parse, quarantine, run, tickets
+    from intake.commands import (
+        demo,
+        directory,
+        form,
+        outbox,
+        parse,
+        quarantine,
+        run,
+        schema,
+        tickets,
+    )
     from intake.commands import rules as rules_commands
     from intake.commands.ops import commands as ops_commands
 
@@ -109,6 +119,7 @@ def _register() -> None:
         rules_commands.rules,
         directory.directory,
         outbox.outbox,
+        schema.schema,
         quarantine.quarantine,
         *ops_commands(),
         *privacy_commands(),

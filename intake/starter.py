@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intake.config import Settings
+from intake.schemas import modeline
 
 HEADER = """\
 # intake-3975: settings of one deployment (written by `intake init`, ready to edit).
@@ -155,7 +156,7 @@ ENTRIES = (
 def starter_config(*, mailbox: str, outbox: str, database: str) -> str:
     """The text of intake.yaml, with the settings this version knows."""
     known = set(Settings.model_fields)
-    parts = [HEADER]
+    parts = [modeline("intake.yaml"), HEADER]
     for entry in ENTRIES:
         if entry.key not in known:
             continue
