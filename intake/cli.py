@@ -16,6 +16,7 @@ from intake.errors import IntakeError
 from intake.logs import FORMATS
 from intake.logs import configure as configure_logging
 from intake.store import Store
+from parsers.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +51,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except IntakeError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("erreur : {message}").format(message=exc), err=True)
             sys.exit(2)
 
 

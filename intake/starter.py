@@ -70,7 +70,7 @@ ENTRIES = (
     Entry(
         "decisions",
         "How supervisors' answers approve or refuse: the wordings read in their replies\n"
-        "(\"bon pour accord\", \"je ne peux pas valider\"...).",
+        '("bon pour accord", "je ne peux pas valider"...).',
         "decisions.yaml",
     ),
     Entry(

@@ -55,9 +55,7 @@ def courier_for(rt: Runtime, sender: Sender) -> BackgroundCourier:
     settings = rt.settings
     limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
     path = rt.store.path
-    return BackgroundCourier(
-        lambda: Store(path), sender, settings.sender_address, rt.clock, limits
-    )
+    return BackgroundCourier(lambda: Store(path), sender, settings.sender_address, rt.clock, limits)
 
 
 def release(rt: Runtime, courier: BackgroundCourier) -> Callable[[], None]:
