@@ -99,7 +99,7 @@ def test_the_wheel_holds_every_module_and_every_shipped_file(wheel: Path) -> Non
         str(p.relative_to(REPO))
         for pkg in PACKAGES
         for p in _tracked(REPO / pkg)
-        if p.suffix == ".py" or "locale" in p.parts
+        if p.suffix in (".py", ".mo")
     }
     expected |= {
         f"{DATA_PACKAGE}/{p.relative_to(REPO / 'config')}" for p in _tracked(REPO / "config")
