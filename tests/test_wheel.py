@@ -80,9 +80,12 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield venv / "bin"
 
 
-def run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(
+    bin_dir: Path, cwd: Path, *args: str, language: str = "fr"
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "PYTHON"))}
     env["PATH"] = f"{bin_dir}:{env.get('PATH', '')}"
+    env["LANGUAGE"] = language
     return subprocess.run(
         [str(bin_dir / args[0]), *args[1:]],
         cwd=cwd,
@@ -123,7 +126,12 @@ def test_installed_wheel_runs_from_an_empty_folder(installed: Path, tmp_path: Pa
 
     check = run(installed, tmp_path, "intake", "rules", "check")
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "rules.yaml" in check.stdout
+    assert "rules.yaml : " in check.stdout and "entrées dans l'annuaire" in check.stdout
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "routnig_rules: []\n", encoding="utf-8")
+    typo = run(installed, tmp_path, "intake", "rules", "check", language="en")
+    assert typo.returncode == 1 and "unknown key 'routnig_rules'" in typo.stdout  # the .mo
+    rules.write_text(rules.read_text(encoding="utf-8").replace("routnig_rules: []\n", ""))
 
     form = run(installed, tmp_path, "intake", "form", "--format", "docx", "-o", "fiche.docx")
     assert form.returncode == 0, form.stderr
