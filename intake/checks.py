@@ -16,6 +16,7 @@ from intake.migrations import migrations
 from intake.samples import check_templates
 from intake.tokens import SECRET_ENV
 from parsers.form import load_form
+from parsers.i18n import _
 from parsers.wordings import load_wordings
 from rules.check import check_text
 
@@ -35,11 +36,11 @@ class Check:
 
 def config_check(path: Path, settings: Settings | None, error: str | None) -> Check:
     if settings is None:
-        return Check(FAIL, "config", f"{error}; fix intake.yaml (see the comments in it)")
+        fix = _("{error} ; corrigez intake.yaml (chaque réglage y est expliqué)")
+        return Check(FAIL, "config", fix.format(error=error))
+    found = _("{path} est lisible : boîte {mailbox}, envoi par {outbox}")
     return Check(
-        OK,
-        "config",
-        f"{path} parses: mailbox {settings.mailbox}, outbox {settings.outbox}",
+        OK, "config", found.format(path=path, mailbox=settings.mailbox, outbox=settings.outbox)
     )
 
 
@@ -48,48 +49,53 @@ def rules_check(settings: Settings) -> Check:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        return Check(FAIL, "rules", f"cannot read {path} ({exc.strerror}): set 'rules'")
+        fix = _("impossible de lire {path} ({reason}) : corrigez le réglage rules de intake.yaml")
+        return Check(FAIL, "rules", fix.format(path=path, reason=exc.strerror))
     except UnicodeDecodeError:
-        return Check(FAIL, "rules", f"{path} is not UTF-8 text: save it as UTF-8")
+        fix = _("{path} n'est pas du texte UTF-8 : enregistrez-le en UTF-8 dans votre éditeur")
+        return Check(FAIL, "rules", fix.format(path=path))
     result = check_text(path, text, templates if templates.is_dir() else None)
     if result.model is None:
         first = result.problems[0]
-        return Check(
-            FAIL,
-            "rules",
-            f"{len(result.problems)} mistake(s), first: {first}; "
-            f"run `intake rules check` for all of them",
-        )
+        fix = _("{count} erreur(s), la première : {first} ; `intake rules check` les montre toutes")
+        return Check(FAIL, "rules", fix.format(count=len(result.problems), first=first))
     model = result.model
+    found = _("{path} : {entries} entrées dans l'annuaire, {rules} règles")
     return Check(
-        OK, "rules", f"{path}: {len(model.directory)} directory entries, {len(model.rules)} rules"
+        OK,
+        "rules",
+        found.format(path=path, entries=len(model.directory), rules=len(model.rules)),
     )
 
 
 def form_check(settings: Settings) -> Check:
     if settings.form is None:
-        return Check(OK, "form", "the shipped form definition (no 'form' in intake.yaml)")
+        return Check(OK, "form", _("la fiche livrée avec intake (pas de réglage form)"))
     path = settings.path(settings.form)
     try:
         form = load_form(path)
     except ConfigError as exc:
         first = str(exc).splitlines()[0]
-        return Check(FAIL, "form", f"{first}; fix {path.name} or remove 'form' from intake.yaml")
-    return Check(OK, "form", f"{path}: {len(form.fields)} rubriques")
+        fix = _("{first} ; corrigez {name}, ou retirez le réglage form de intake.yaml")
+        return Check(FAIL, "form", fix.format(first=first, name=path.name))
+    found = _("{path} : {count} rubriques")
+    return Check(OK, "form", found.format(path=path, count=len(form.fields)))
 
 
 def decisions_check(settings: Settings) -> Check:
     if settings.decisions is None:
-        return Check(OK, "decisions", "the shipped wordings (no 'decisions' in intake.yaml)")
+        return Check(
+            OK, "decisions", _("les formulations livrées avec intake (pas de réglage decisions)")
+        )
     path = settings.path(settings.decisions)
     try:
         load_wordings(path)
     except ConfigError as exc:
         first = str(exc).splitlines()[0]
-        return Check(
-            FAIL, "decisions", f"{first}; fix {path.name} or remove 'decisions' from intake.yaml"
-        )
-    return Check(OK, "decisions", f"{path}: the wordings of approvals and refusals")
+        fix = _("{first} ; corrigez {name}, ou retirez le réglage decisions de intake.yaml")
+        return Check(FAIL, "decisions", fix.format(first=first, name=path.name))
+    found = _("{path} : les formulations des accords et des refus")
+    return Check(OK, "decisions", found.format(path=path))
 
 
 def templates_check(settings: Settings) -> Check:
@@ -103,13 +109,17 @@ def templates_check(settings: Settings) -> Check:
         return Check(
             FAIL,
             "templates",
-            "; ".join(f"{c.problem}" for c in broken) + "; fix the template(s) named",
+            "; ".join(f"{c.problem}" for c in broken) + _(" ; corrigez le ou les modèles cités"),
         )
     if not checks:
-        return Check(FAIL, "templates", f"no *.j2 template in {folder}: copy config/templates/fr")
+        fix = _("aucun modèle *.j2 dans {folder} : copiez-y ceux de `intake init`")
+        return Check(FAIL, "templates", fix.format(folder=folder))
     partial = sum(c.syntax_only for c in checks)
-    note = f" ({partial} checked for syntax only)" if partial else ""
-    return Check(OK, "templates", f"{len(checks)} render with a sample fiche{note}")
+    note = (
+        _(" ({count} vérifiés pour la syntaxe seulement)").format(count=partial) if partial else ""
+    )
+    found = _("{count} modèles rendus avec une fiche d'exemple{note}")
+    return Check(OK, "templates", found.format(count=len(checks), note=note))
 
 
 def database_check(settings: Settings) -> Check:
@@ -117,14 +127,16 @@ def database_check(settings: Settings) -> Check:
     if not path.exists():
         folder = next((p for p in path.parents if p.exists()), Path("."))
         if not os.access(folder, os.W_OK):
-            return Check(
-                FAIL,
-                "database",
-                f"{path} cannot be created: make {folder} writable by the service user",
+            fix = _(
+                "{path} ne peut pas être créé : donnez au compte du service le droit d'écrire"
+                " dans {folder}"
             )
-        return Check(OK, "database", f"{path} not created yet: the worker makes it at first start")
+            return Check(FAIL, "database", fix.format(path=path, folder=folder))
+        found = _("{path} pas encore créé : le programme le crée à son premier démarrage")
+        return Check(OK, "database", found.format(path=path))
     if not os.access(path, os.W_OK):
-        return Check(FAIL, "database", f"{path} is read-only: give the service user write access")
+        fix = _("{path} est en lecture seule : donnez au compte du service le droit d'y écrire")
+        return Check(FAIL, "database", fix.format(path=path))
     try:
         db = Database(path)
         try:
@@ -135,40 +147,51 @@ def database_check(settings: Settings) -> Check:
         finally:
             db.close()
     except sqlite3.Error as exc:
-        return Check(FAIL, "database", f"{path} cannot be opened ({exc}): is it a SQLite file?")
+        fix = _("{path} ne s'ouvre pas ({error}) : est-ce bien le fichier SQLite d'intake ?")
+        return Check(FAIL, "database", fix.format(path=path, error=exc))
     if integrity != "ok":
-        return Check(FAIL, "database", f"{path} is damaged ({integrity}): restore a backup")
+        fix = _("{path} est endommagé ({integrity}) : restaurez une sauvegarde")
+        return Check(FAIL, "database", fix.format(path=path, integrity=integrity))
     if newer:
-        return Check(
-            FAIL, "database", f"{path} was migrated by a newer intake ({', '.join(newer)})"
+        fix = _(
+            "{path} a été mis à jour par une version plus récente d'intake ({names}) :"
+            " installez cette version"
         )
+        return Check(FAIL, "database", fix.format(path=path, names=", ".join(newer)))
     if pending:
+        found = _(
+            "{path} : {count} mise(s) à jour à appliquer ({names}) ; le programme les applique"
+            " à son démarrage"
+        )
         return Check(
             WARN,
             "database",
-            f"{path}: {len(pending)} migration(s) to apply ({', '.join(pending)}); "
-            "the worker applies them when it starts",
+            found.format(path=path, count=len(pending), names=", ".join(pending)),
         )
-    return Check(OK, "database", f"{path} opens, schema up to date")
+    return Check(OK, "database", _("{path} s'ouvre, structure à jour").format(path=path))
 
 
 def secret_check(settings: Settings) -> Check:
     value = os.environ.get(SECRET_ENV)
     if value and len(value) >= 16:
-        return Check(OK, "secret", f"{SECRET_ENV} is set ({len(value)} characters)")
+        found = _("{name} est défini ({count} caractères)")
+        return Check(OK, "secret", found.format(name=SECRET_ENV, count=len(value)))
     if value:
-        return Check(FAIL, "secret", f"{SECRET_ENV} is too short: use 16 random characters or more")
+        fix = _("{name} est trop court : mettez-y au moins 16 caractères tirés au hasard")
+        return Check(FAIL, "secret", fix.format(name=SECRET_ENV))
     database = settings.path(settings.database)
     key_file = database.with_name(database.name + ".key")
     if key_file.exists():
-        fix = f"set {SECRET_ENV} to its content (open approval requests stay valid)"
-        where = "is used instead"
+        message = _(
+            "{name} n'est pas défini : le fichier de clé {key_file} sert à sa place ; mettez son"
+            " contenu dans {name} (les demandes de validation en cours restent valables), dans"
+            " le fichier d'environnement (/etc/intake/intake.env), sauvegardé avec les autres"
+            " secrets"
+        )
     else:
-        fix = f"set {SECRET_ENV} (e.g. `openssl rand -hex 32`)"
-        where = "would be made at first start"
-    return Check(
-        WARN,
-        "secret",
-        f"{SECRET_ENV} is not set: the key file {key_file} {where}; {fix} in the environment "
-        "file (/etc/intake/intake.env), kept and backed up with the other secrets",
-    )
+        message = _(
+            "{name} n'est pas défini : le fichier de clé {key_file} serait créé au premier"
+            " démarrage ; définissez {name} (par exemple `openssl rand -hex 32`) dans le fichier"
+            " d'environnement (/etc/intake/intake.env), sauvegardé avec les autres secrets"
+        )
+    return Check(WARN, "secret", message.format(name=SECRET_ENV, key_file=key_file))

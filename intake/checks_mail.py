@@ -21,6 +21,7 @@ from intake.oauth import configured_token
 from intake.sources import IMAP_PASSWORD_ENV
 from outbox.compose import compose, new_message_id
 from outbox.senders import SMTP_PASSWORD_ENV, open_sender
+from parsers.i18n import _
 
 TIMEOUT = 10.0
 NETWORK = (OSError, imaplib.IMAP4.error, ImapToolsError)
@@ -43,23 +44,22 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
             Check(
                 FAIL,
                 "imap login",
-                f"{IMAP_PASSWORD_ENV} is not set: put the password of {parts.username} in the "
-                "environment file (/etc/intake/intake.env)",
+                _(
+                    "{name} n'est pas défini : mettez le mot de passe de {user} dans le fichier"
+                    " d'environnement (/etc/intake/intake.env)"
+                ).format(name=IMAP_PASSWORD_ENV, user=parts.username),
             )
         ]
     try:
         cls = MailBox if parts.scheme == "imaps" else MailBoxUnencrypted
         mailbox: BaseMailBox = cls(parts.hostname, parts.port or None, timeout=TIMEOUT)
     except NETWORK as exc:
-        tls = "imaps:// for TLS" if parts.scheme == "imaps" else "imap:// without TLS"
-        return [
-            Check(
-                FAIL,
-                "imap login",
-                f"cannot reach {where} ({exc}): check host, port and {tls} in 'mailbox', "
-                "and that the server is running",
-            )
-        ]
+        tls = _("imaps:// pour TLS") if parts.scheme == "imaps" else _("imap:// sans TLS")
+        fix = _(
+            "{where} injoignable ({error}) : vérifiez l'hôte, le port et {tls} dans le réglage"
+            " mailbox, et que le serveur est en marche"
+        )
+        return [Check(FAIL, "imap login", fix.format(where=where, error=exc, tls=tls))]
     user = unquote(parts.username or "")
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     try:
@@ -87,89 +87,107 @@ def _imap_checks(
         else:
             mailbox.login(user, password, initial_folder=None)
     except MailboxLoginError:
-        return [
-            Check(
-                FAIL,
-                "imap login",
-                f"login refused for {user} on {where}: check the user in 'mailbox' and "
-                + ("the OAuth 2 token" if oauth else f"the password in {IMAP_PASSWORD_ENV}"),
-            )
-        ]
-    checks = [Check(OK, "imap login", f"logged in as {user} on {where}")]
+        which = (
+            _("le jeton OAuth 2 (oauth2_token_command)")
+            if oauth
+            else _("le mot de passe dans {name}").format(name=IMAP_PASSWORD_ENV)
+        )
+        fix = _(
+            "connexion refusée pour {user} sur {where} : vérifiez le compte dans le réglage"
+            " mailbox et {secret}"
+        )
+        return [Check(FAIL, "imap login", fix.format(user=user, where=where, secret=which))]
+    found = _("connecté en tant que {user} sur {where}")
+    checks = [Check(OK, "imap login", found.format(user=user, where=where))]
     try:
         typ, data = mailbox.client.capability()  # after login: imaplib keeps the old ones
         caps = set(data[-1].decode().upper().split()) if typ == "OK" and data else set()
         checks.append(_folders(settings, mailbox, folder, create_folders))
         checks.append(_move(caps))
         if not getattr(settings, "imap_idle", True):
-            checks.append(
-                Check(SKIP, "idle", f"imap_idle is false: polls every {settings.poll_seconds} s")
-            )
+            found = _("imap_idle vaut false : relève toutes les {seconds} s")
+            checks.append(Check(SKIP, "idle", found.format(seconds=settings.poll_seconds)))
         else:
             checks.append(_idle(caps, where, settings.poll_seconds))
     except NETWORK as exc:
-        checks.append(Check(FAIL, "imap", f"{where} dropped the connection ({exc})"))
+        fix = _("{where} a coupé la connexion ({error}) : relancez `intake doctor`")
+        checks.append(Check(FAIL, "imap", fix.format(where=where, error=exc)))
     return checks
 
 
 def _idle(caps: set[str], where: str, poll_seconds: int) -> Check:
     return (
-        Check(OK, "idle", "IDLE available: new mail is picked up as soon as it arrives")
+        Check(OK, "idle", _("IDLE disponible : le courrier est pris dès son arrivée"))
         if "IDLE" in caps
         else Check(
             WARN,
             "idle",
-            f"no IDLE on {where}: the worker polls every {poll_seconds} s "
-            "(lower poll_seconds for faster pickup)",
+            _(
+                "pas d'IDLE sur {where} : le programme relève toutes les {seconds} s (baissez"
+                " poll_seconds pour une prise en compte plus rapide)"
+            ).format(where=where, seconds=poll_seconds),
         )
     )
 
 
 def _folders(settings: Settings, mailbox: BaseMailBox, inbox: str, create: bool) -> Check:
     if not mailbox.folder.exists(inbox):
-        return Check(
-            FAIL, "folders", f"folder {inbox!r} not found: fix 'mailbox' (the case counts)"
-        )
+        fix = _("dossier « {inbox} » introuvable : corrigez le réglage mailbox (la casse compte)")
+        return Check(FAIL, "folders", fix.format(inbox=inbox))
     processed = settings.processed_folder
     if mailbox.folder.exists(processed):
-        return Check(OK, "folders", f"{inbox!r} and {processed!r} exist")
+        found = _("« {inbox} » et « {processed} » existent")
+        return Check(OK, "folders", found.format(inbox=inbox, processed=processed))
     if create:
         mailbox.folder.create(processed)
-        return Check(OK, "folders", f"{inbox!r} exists, {processed!r} created")
-    return Check(
-        WARN,
-        "folders",
-        f"{inbox!r} exists, {processed!r} does not: create it with "
-        "`intake doctor --create-folders` (or let the worker do it at first start)",
+        found = _("« {inbox} » existe, « {processed} » créé")
+        return Check(OK, "folders", found.format(inbox=inbox, processed=processed))
+    fix = _(
+        "« {inbox} » existe, « {processed} » non : créez-le avec"
+        " `intake doctor --create-folders` (ou laissez le programme le faire au premier"
+        " démarrage)"
     )
+    return Check(WARN, "folders", fix.format(inbox=inbox, processed=processed))
 
 
 def _move(caps: set[str]) -> Check:
     if "MOVE" in caps or "UIDPLUS" in caps:
-        return Check(OK, "imap move", "MOVE" if "MOVE" in caps else "UIDPLUS (copy and expunge)")
+        return Check(
+            OK, "imap move", "MOVE" if "MOVE" in caps else _("UIDPLUS (copie puis effacement)")
+        )
     return Check(
         FAIL,
         "imap move",
-        "the server has neither MOVE nor UIDPLUS: processed mail cannot be moved safely; "
-        "use another server or account",
+        _(
+            "le serveur n'a ni MOVE ni UIDPLUS : le courrier traité ne peut pas être déplacé"
+            " sans risque ; utilisez un autre serveur ou un autre compte"
+        ),
     )
 
 
 def _maildir_checks(settings: Settings, path: Path) -> list[Check]:
     if not path.is_dir():
-        return [
-            Check(
-                FAIL, "maildir", f"{path} does not exist: create it or fix 'mailbox' (maildir://)"
-            )
-        ]
+        fix = _("{path} n'existe pas : créez-le, ou corrigez le réglage mailbox (maildir://)")
+        return [Check(FAIL, "maildir", fix.format(path=path))]
     if not os.access(path, os.W_OK):
-        return [Check(FAIL, "maildir", f"{path} is not writable by this user")]
+        fix = _("ce compte ne peut pas écrire dans {path} : donnez-lui ce droit")
+        return [Check(FAIL, "maildir", fix.format(path=path))]
     count = sum(
         len(list((path / sub).iterdir())) for sub in ("new", "cur") if (path / sub).is_dir()
     )
     return [
-        Check(OK, "maildir", f"{path}: {count} message(s) waiting"),
-        Check(SKIP, "idle", f"Maildir: the worker looks every {settings.poll_seconds} s"),
+        Check(
+            OK,
+            "maildir",
+            _("{path} : {count} message(s) en attente").format(path=path, count=count),
+        ),
+        Check(
+            SKIP,
+            "idle",
+            _("Maildir : le programme regarde toutes les {seconds} s").format(
+                seconds=settings.poll_seconds
+            ),
+        ),
     ]
 
 
@@ -179,8 +197,10 @@ def outbox_check(settings: Settings) -> Check:
         folder = settings.path(unquote(parts.netloc + parts.path))
         parent = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
         if not os.access(parent, os.W_OK):
-            return Check(FAIL, "smtp", f"{folder} cannot be written: fix 'outbox' or permissions")
-        return Check(OK, "smtp", f"no SMTP: mails are written as .eml files to {folder}")
+            fix = _("impossible d'écrire dans {folder} : corrigez le réglage outbox ou les droits")
+            return Check(FAIL, "smtp", fix.format(folder=folder))
+        found = _("pas de SMTP : les courriels sont écrits en fichiers .eml dans {folder}")
+        return Check(OK, "smtp", found.format(folder=folder))
     tls = parts.scheme == "smtps"
     where = f"{parts.hostname}:{parts.port or (465 if tls else 25)}"
     try:
@@ -190,33 +210,34 @@ def outbox_check(settings: Settings) -> Check:
             if parts.username:
                 password = os.environ.get(SMTP_PASSWORD_ENV)
                 if not password:
+                    fix = _(
+                        "{name} n'est pas défini : mettez le mot de passe de {user} dans le"
+                        " fichier d'environnement"
+                    )
                     return Check(
-                        FAIL,
-                        "smtp",
-                        f"{SMTP_PASSWORD_ENV} is not set: put the password of {parts.username} "
-                        "in the environment file",
+                        FAIL, "smtp", fix.format(name=SMTP_PASSWORD_ENV, user=parts.username)
                     )
                 conn.login(unquote(parts.username), password)
     except smtplib.SMTPAuthenticationError:
+        fix = _("{where} a refusé la connexion de {user} : vérifiez {name}")
         return Check(
-            FAIL,
-            "smtp",
-            f"{where} refused the login of {parts.username}: check {SMTP_PASSWORD_ENV}",
+            FAIL, "smtp", fix.format(where=where, user=parts.username, name=SMTP_PASSWORD_ENV)
         )
     except (OSError, smtplib.SMTPException) as exc:
-        return Check(
-            FAIL,
-            "smtp",
-            f"cannot reach {where} ({exc}): check 'outbox' in intake.yaml and that the "
-            "server is running",
+        fix = _(
+            "{where} injoignable ({error}) : vérifiez le réglage outbox de intake.yaml, et que"
+            " le serveur est en marche"
         )
+        return Check(FAIL, "smtp", fix.format(where=where, error=exc))
     name = banner.decode(errors="replace").splitlines()[0] if banner else "?"
-    return Check(OK, "smtp", f"{where} accepts connections (EHLO {code} {name})")
+    found = _("{where} accepte les connexions (EHLO {code} {name})")
+    return Check(OK, "smtp", found.format(where=where, code=code, name=name))
 
 
 def send_test(settings: Settings, address: str) -> Check:
     if "@" not in parseaddr(address)[1]:
-        return Check(FAIL, "test mail", f"{address!r} is not an email address")
+        fix = _("« {address} » n'est pas une adresse électronique")
+        return Check(FAIL, "test mail", fix.format(address=address))
     now = dt.datetime.now(dt.UTC)
     sender_address = settings.sender_address
     raw = compose(
@@ -241,5 +262,7 @@ def send_test(settings: Settings, address: str) -> Check:
         finally:
             sender.close()
     except IntakeError as exc:
-        return Check(FAIL, "test mail", f"not delivered to {address}: {exc}")
-    return Check(OK, "test mail", f"accepted for {address} by {where}: check that it arrived")
+        fix = _("non remis à {address} : {error}")
+        return Check(FAIL, "test mail", fix.format(address=address, error=exc))
+    found = _("accepté pour {address} par {where} : vérifiez qu'il est bien arrivé")
+    return Check(OK, "test mail", found.format(address=address, where=where))

@@ -16,6 +16,7 @@ from intake.errors import IntakeError
 from intake.logs import FORMATS
 from intake.logs import configure as configure_logging
 from intake.store import Store
+from parsers.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,11 +51,15 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except IntakeError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("erreur : {message}").format(message=exc), err=True)
             sys.exit(2)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+# The version is the one pyproject.toml gives the installed distribution: set in one place.
+@click.version_option(
+    package_name="intake-3975", prog_name="intake", message="%(prog)s %(version)s"
+)
 @config_option
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
 @click.option(
@@ -92,7 +97,17 @@ def privacy_commands() -> tuple[click.Command, ...]:
 
 
 def _register() -> None:
-    from intake.commands import demo, directory, form, outbox, parse, quarantine, run, tickets
+    from intake.commands import (
+        demo,
+        directory,
+        form,
+        outbox,
+        parse,
+        quarantine,
+        run,
+        schema,
+        tickets,
+    )
     from intake.commands import rules as rules_commands
     from intake.commands.ops import commands as ops_commands
 
@@ -105,6 +120,7 @@ def _register() -> None:
         rules_commands.rules,
         directory.directory,
         outbox.outbox,
+        schema.schema,
         quarantine.quarantine,
         *ops_commands(),
         *privacy_commands(),

@@ -10,6 +10,10 @@ from types import TracebackType
 from intake.errors import IntakeError
 
 
+class LockHeld(IntakeError):
+    """Another process holds the database's worker lock."""
+
+
 class WorkerLock:
     """An exclusive lock on `<database>.lock`, released by the OS if the process dies."""
 
@@ -25,7 +29,7 @@ class WorkerLock:
         except BlockingIOError as exc:
             holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise IntakeError(
+            raise LockHeld(
                 f"another worker (pid {holder}) is already running on this database; "
                 f"stop it first, or point --config at another database"
             ) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from intake.store import Store
@@ -81,3 +82,36 @@ def queues(store: Store) -> list[Queue]:
         at_, what = oldest if oldest else (None, None)
         found.append(Queue(name, int(count), at_, what, see))
     return found
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Mails that wait for a retry (a temporary failure, or the daily cap per address)."""
+
+    count: int
+    #: When the first and the last of them are tried again (ISO 8601).
+    next_at: str | None
+    until: str | None
+
+    def describe(self) -> str:
+        """One line for `intake status` and `intake run --once`; empty when none waits."""
+        if not self.count:
+            return ""
+        return (
+            f"{self.count} mail(s) wait for a retry, the next at {_local(self.next_at)}, "
+            f"the last until {_local(self.until)}: `intake outbox retry --deferred` sends "
+            "them now"
+        )
+
+
+def deferred(store: Store, now: str) -> Deferred:
+    count, first, last = store.db.execute(
+        "select count(*), min(next_attempt_at), max(next_attempt_at) from outbox"
+        " where status = 'pending' and next_attempt_at > ?",
+        [now],
+    ).fetchone()
+    return Deferred(int(count), first, last)
+
+
+def _local(at: str | None) -> str:
+    return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M") if at else "-"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intake.config import Settings
+from intake.schemas import modeline
 
 HEADER = """\
 # intake-3975: settings of one deployment (written by `intake init`, ready to edit).
@@ -69,7 +70,7 @@ ENTRIES = (
     Entry(
         "decisions",
         "How supervisors' answers approve or refuse: the wordings read in their replies\n"
-        "(\"bon pour accord\", \"je ne peux pas valider\"...).",
+        '("bon pour accord", "je ne peux pas valider"...).',
         "decisions.yaml",
     ),
     Entry(
@@ -166,7 +167,7 @@ ENTRIES = (
 def starter_config(*, mailbox: str, outbox: str, database: str) -> str:
     """The text of intake.yaml, with the settings this version knows."""
     known = set(Settings.model_fields)
-    parts = [HEADER]
+    parts = [modeline("intake.yaml"), HEADER]
     for entry in ENTRIES:
         if entry.key not in known:
             continue

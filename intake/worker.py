@@ -59,9 +59,7 @@ def courier_for(rt: Runtime, sender: Sender) -> BackgroundCourier:
         settings.max_mails_per_sender_per_day,
     )
     path = rt.store.path
-    return BackgroundCourier(
-        lambda: Store(path), sender, settings.sender_address, rt.clock, limits
-    )
+    return BackgroundCourier(lambda: Store(path), sender, settings.sender_address, rt.clock, limits)
 
 
 def release(rt: Runtime, courier: BackgroundCourier) -> Callable[[], None]:

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from intake.errors import ConfigError
 from parsers.labels import OTHER, LabelIndex, LabelMatch, LabelReader, label_key, label_words
 from parsers.model import FICHE_FIELDS, Category
+from parsers.shipped import shipped
 
 #: The form shipped with the code: used when no other is configured.
-SHIPPED_FORM = Path(__file__).resolve().parents[1] / "config" / "form.yaml"
+SHIPPED_FORM = shipped("form.yaml")
 
 FieldType = Literal["text", "date", "time", "datetime", "category", "service", "email"]
 #: Rubriques a ticket cannot exist without (see parsers.model.Fiche).

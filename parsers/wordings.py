@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from intake.errors import ConfigError
 from parsers.fold import fold
+from parsers.shipped import shipped
 
 #: The wordings shipped with the code, beside form.yaml.
-SHIPPED_WORDINGS = Path(__file__).resolve().parents[1] / "config" / "decisions.yaml"
+SHIPPED_WORDINGS = shipped("decisions.yaml")
 
 Kind = Literal[
     "absence",

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from parsers.i18n import _
 from rules.model import Entry, Rule, RulesFile
 from rules.problems import Locator, Problem, from_validation
 from rules.semantic import check_semantics
@@ -33,7 +34,12 @@ def check_text(path: Path, text: str, templates: Path | None = None) -> CheckRes
     where = Locator(path, root)
     if not isinstance(data, dict):
         return CheckResult(
-            [where.problem((), "expected a mapping with directory:, queue: and rules:")], None
+            [
+                where.problem(
+                    (), _("le fichier doit contenir les clés directory:, queue: et rules:")
+                )
+            ],
+            None,
         )
     problems = _duplicate_keys(where, root)
     model: RulesFile | None = None
@@ -52,8 +58,11 @@ def _syntax(path: Path, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     what = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"YAML syntax: {what}" + (f" ({context})" if context else "")
-    message += "; check the indentation and quote values that contain ': ' or start with [ { * &"
+    message = _("syntaxe YAML : {what}").format(what=what) + (f" ({context})" if context else "")
+    message += _(
+        " ; vérifiez l'indentation, et mettez entre guillemets les valeurs qui contiennent"
+        " « : » ou commencent par [ { * &"
+    )
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Problem(path, line, column, message)
 
@@ -70,8 +79,10 @@ def _duplicate_keys(where: Locator, node: yaml.Node | None) -> list[Problem]:
                         where.path,
                         key.start_mark.line + 1,
                         key.start_mark.column + 1,
-                        f"key {key.value!r} given twice (first at line {seen[key.value]}): "
-                        "the first would be ignored; keep one",
+                        _(
+                            "clé « {key} » écrite deux fois (la première ligne {line}) : la"
+                            " première serait ignorée ; n'en gardez qu'une"
+                        ).format(key=key.value, line=seen[key.value]),
                     )
                 )
             else:

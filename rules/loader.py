@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake.errors import ConfigError
+from parsers.i18n import _
 from rules.check import check_text
 from rules.directory import Directory
 from rules.model import RulesFile
@@ -21,6 +22,18 @@ class LoadedRules:
     path: Path
 
 
+def cannot_read(path: Path, exc: OSError) -> str:
+    return _("{path} : impossible de lire les règles ({reason})").format(
+        path=path, reason=exc.strerror
+    )
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    return _(
+        "{path} : ce n'est pas du texte UTF-8 (octet {byte}) ; enregistrez-le en UTF-8"
+    ).format(path=path, byte=exc.start)
+
+
 def version_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
@@ -33,7 +46,7 @@ def load_rules(path: Path, templates: Path | None = None) -> LoadedRules:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the rules ({exc.strerror})") from exc
+        raise ConfigError(cannot_read(path, exc)) from exc
     return parse_rules(path, data, templates)
 
 
@@ -42,7 +55,7 @@ def parse_rules(path: Path, data: bytes, templates: Path | None = None) -> Loade
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        raise ConfigError(not_utf8(path, exc)) from exc
     result = check_text(path, text, templates)
     if result.model is None:
         raise ConfigError("\n".join(str(p) for p in result.problems))

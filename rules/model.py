@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from parsers.i18n import N_, _
+
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 Kind = Literal["mairie", "direction", "plateforme", "autre"]
 
@@ -33,13 +35,24 @@ TEMPLATE_KINDS: dict[str, str] = {
 }
 
 
+#: What a condition looks like (pydantic fixes it at import: translated when shown).
+CONDITION_SHAPE = N_(
+    "une condition s'écrit {field: RUBRIQUE, equals: VALEUR} (ou in, contains, regex, min,"
+    " max), ou {all: [...]}, {any: [...]}, {not: {...}}"
+)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def malformed_address(value: str) -> str:
+    return _("adresse « {value} » mal formée : écrivez nom@domaine.fr").format(value=value)
+
+
 def _check_address(value: str) -> str:
     if not EMAIL_RE.match(value):
-        raise ValueError(f"malformed address {value!r}: write name@domain.fr")
+        raise ValueError(malformed_address(value))
     return value
 
 
@@ -83,7 +96,8 @@ class FieldCondition(Strict):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"invalid regex {value!r}: {exc}; fix the pattern") from exc
+                message = _("expression régulière « {value} » invalide ({error}) : corrigez-la")
+                raise ValueError(message.format(value=value, error=exc)) from exc
         return value
 
     @model_validator(mode="after")
@@ -94,7 +108,7 @@ class FieldCondition(Strict):
         bounds = self.min is not None or self.max is not None
         if len(given) + bounds != 1:
             raise ValueError(
-                "a condition takes exactly one of: equals, in, contains, regex, or min/max"
+                _("une condition prend un seul test : equals, in, contains, regex, ou min/max")
             )
         return self
 
@@ -129,12 +143,7 @@ Condition = Annotated[
     | Annotated[AnyOf, Tag("AnyOf")]
     | Annotated[Not, Tag("Not")],
     Discriminator(
-        _condition_kind,
-        custom_error_type="condition",
-        custom_error_message=(
-            "a condition is a mapping: {field: NAME, equals: VALUE} (or in, contains, regex,"
-            " min, max), or {all: [...]}, {any: [...]}, {not: {...}}"
-        ),
+        _condition_kind, custom_error_type="condition", custom_error_message=CONDITION_SHAPE
     ),
 ]
 

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from parsers.i18n import _
 from rules.model import RulesFile
 
 #: A path into the file, as pydantic gives it: keys and list positions.
@@ -33,7 +34,7 @@ class Problem:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f": did you mean {close[0]!r}?" if close else ""
+    return _(" : vouliez-vous dire « {choice} » ?").format(choice=close[0]) if close else ""
 
 
 class Locator:
@@ -125,22 +126,46 @@ def from_validation(error: ErrorDetails, where: Locator) -> Problem:
         model = _model_at(loc)
         allowed = keys_of(model) if model else []
         hint = did_you_mean(name, allowed) or (
-            f": remove it, or use one of {', '.join(allowed)}" if allowed else ": remove it"
+            _(" : supprimez-la, ou écrivez l'une de ces clés : {keys}").format(
+                keys=", ".join(allowed)
+            )
+            if allowed
+            else _(" : supprimez-la")
         )
-        return where.problem(loc, f"unknown key {name!r}{hint}", key=True)
+        message = _("clé « {name} » inconnue{hint}").format(name=name, hint=hint)
+        return where.problem(loc, message, key=True)
     if kind == "missing":
-        return where.problem(loc, f"missing key {name!r}: add it")
+        return where.problem(loc, _("clé « {name} » manquante : ajoutez-la").format(name=name))
     if kind == "string_pattern_mismatch" and name == "id":
-        value = error["input"]
         return where.problem(
-            loc, f"id {value!r}: use lower case letters, digits and dashes, e.g. mairie-12"
+            loc,
+            _(
+                "identifiant « {value} » : n'écrivez que des minuscules sans accent, des chiffres"
+                " et des tirets, par exemple mairie-12"
+            ).format(value=error["input"]),
         )
     if kind == "string_type":
-        return where.problem(loc, f"{name}: {msg}; put the value in quotes")
+        message = _("{name} : un texte est attendu ; mettez la valeur entre guillemets")
+        return where.problem(loc, message.format(name=name))
     if kind == "list_type":
-        return where.problem(loc, f"{name}: expected a list; write {name}: [a, b]")
-    if kind == "literal_error" and isinstance(error["input"], bool):
-        return where.problem(loc, f"{name}: {msg} (YAML reads yes/no/on/off as true/false)")
-    if kind == "value_error" or kind == "condition":
-        return where.problem(loc, msg)
+        return where.problem(
+            loc, _("{name} : une liste est attendue ; écrivez {name}: [a, b]").format(name=name)
+        )
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = _("{name} : « {value} » n'est pas une valeur possible ; écrivez {expected}")
+        text = message.format(name=name, value=error["input"], expected=_french_or(expected))
+        if isinstance(error["input"], bool):
+            text += _(" (YAML lit yes/no/on/off comme true/false : mettez-la entre guillemets)")
+        return where.problem(loc, text)
+    if kind == "value_error":
+        return where.problem(loc, msg)  # our validators' own words, already translated
+    if kind == "condition":
+        return where.problem(loc, _(msg))  # rules.model.CONDITION_SHAPE, fixed at import
     return where.problem(loc, f"{name}: {msg}")
+
+
+def _french_or(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'", in the words of the message around it."""
+    head, _sep, last = expected.rpartition(" or ")
+    return _("{choices} ou {last}").format(choices=head, last=last) if head else expected

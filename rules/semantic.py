@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parsers.i18n import _
 from parsers.model import FICHE_FIELDS
 from rules.facts import DERIVED, FIELDS, NUMERIC, VALUES, fold
 from rules.model import (
@@ -23,6 +24,7 @@ from rules.model import (
     Entry,
     FieldCondition,
     Rule,
+    malformed_address,
 )
 from rules.problems import Loc, Locator, Problem, did_you_mean
 
@@ -60,16 +62,20 @@ def check_semantics(
     if isinstance(platform, str) and "directory" in data and platform not in ctx.ids:
         ctx.add(
             ("platform",),
-            f"platform {platform!r} is not a directory id"
-            + (did_you_mean(platform, ctx.ids) or ": add an entry with this id"),
+            _("platform « {platform} » n'est l'identifiant d'aucune entrée de l'annuaire").format(
+                platform=platform
+            )
+            + (did_you_mean(platform, ctx.ids) or _(" : ajoutez une entrée avec cet identifiant")),
         )
     for i, entry in entries.items():
         for j, target in enumerate(entry.attached_mairies):
             if target not in ctx.ids:
                 ctx.add(
                     ("directory", i, "attached_mairies", j),
-                    f"unknown directory id {target!r} in attached_mairies"
-                    + (did_you_mean(target, ctx.ids) or ": add it to the directory"),
+                    _(
+                        "identifiant « {target} » absent de l'annuaire, dans attached_mairies"
+                    ).format(target=target)
+                    + (did_you_mean(target, ctx.ids) or _(" : ajoutez-le à l'annuaire")),
                 )
     _order(ctx, raw_rules)
     for i, rule in rules.items():
@@ -93,7 +99,10 @@ def _duplicates(ctx: Context, section: str, items: list[tuple[int, dict[str, Any
             first = ctx.where.problem((section, seen[ident], "id"), "").line
             ctx.add(
                 (section, i, "id"),
-                f"duplicate id {ident!r}: already used at line {first}; give each its own id",
+                _(
+                    "identifiant « {ident} » en double : déjà utilisé ligne {first} ; donnez à"
+                    " chacun le sien"
+                ).format(ident=ident, first=first),
             )
         else:
             seen[ident] = i
@@ -110,8 +119,11 @@ def _order(ctx: Context, raw_rules: list[tuple[int, dict[str, Any]]]) -> None:
             line = ctx.where.problem(("rules", blocker[0]), "").line
             ctx.add(
                 ("rules", i, "id"),
-                f"rule {name!r} can never match: rule {blocker[1]!r} (line {line}) has no "
-                f"'when' and stops at every fiche; move {name!r} above it",
+                _(
+                    "la règle « {name} » ne peut jamais s'appliquer : la règle « {blocker} »"
+                    " (ligne {line}) n'a pas de 'when' et arrête toutes les fiches ; placez"
+                    " « {name} » au-dessus"
+                ).format(name=name, blocker=blocker[1], line=line),
             )
         elif "when" not in rule and rule.get("stop", True) is not False:
             blocker = (i, str(name))
@@ -119,8 +131,10 @@ def _order(ctx: Context, raw_rules: list[tuple[int, dict[str, Any]]]) -> None:
     if "when" in rule:
         ctx.add(
             ("rules", last, "when"),
-            f"the last rule {rule.get('id', '')!r} has a 'when': end the rules with a "
-            "default rule without 'when', so that every fiche is routed",
+            _(
+                "la dernière règle « {name} » a un 'when' : terminez par une règle sans 'when',"
+                " pour que toute fiche soit routée"
+            ).format(name=rule.get("id", "")),
             key=True,
         )
 
@@ -139,7 +153,9 @@ def _rule(ctx: Context, i: int, rule: Rule) -> None:
             if name not in FICHE_FIELDS:
                 ctx.add(
                     (*base, "redact", ref, j),
-                    f"cannot redact {name!r}: not a fiche field"
+                    _(
+                        "impossible de cacher « {name} » : ce n'est pas une rubrique de la fiche"
+                    ).format(name=name)
                     + (did_you_mean(name, FICHE_FIELDS) or f" ({', '.join(FICHE_FIELDS)})"),
                 )
     for kind, name in rule.templates.items():
@@ -161,18 +177,28 @@ def _condition(ctx: Context, loc: Loc, cond: FieldCondition) -> None:
     if cond.field not in FIELDS:
         ctx.add(
             (*loc, "field"),
-            f"unknown field {cond.field!r} in a condition"
-            + (did_you_mean(cond.field, FIELDS) or f"; fields: {', '.join(FIELDS)}"),
+            _("rubrique « {field} » inconnue dans une condition").format(field=cond.field)
+            + (
+                did_you_mean(cond.field, FIELDS)
+                or _(" ; rubriques possibles : {fields}").format(fields=", ".join(FIELDS))
+            ),
         )
         return
     if (cond.min is not None or cond.max is not None) and cond.field not in NUMERIC:
         ctx.add(
             loc,
-            f"min/max compare numbers, and {cond.field!r} is not one: "
-            "use equals, in, contains or regex",
+            _(
+                "min et max comparent des nombres, et « {field} » n'en est pas un : écrivez"
+                " equals, in, contains ou regex"
+            ).format(field=cond.field),
         )
     if cond.min is not None and cond.max is not None and cond.min > cond.max:
-        ctx.add((*loc, "min"), f"min {cond.min} is above max {cond.max}: nothing can match")
+        ctx.add(
+            (*loc, "min"),
+            _("min {min} est plus grand que max {max} : rien ne peut convenir").format(
+                min=cond.min, max=cond.max
+            ),
+        )
     known = list(VALUES.get(cond.field, ()))
     if cond.field == "service_id":
         known = ctx.ids
@@ -189,7 +215,9 @@ def _condition(ctx: Context, loc: Loc, cond: FieldCondition) -> None:
             what = DERIVED.get(cond.field, ", ".join(known))
             ctx.add(
                 at,
-                f"{value!r} can never be the value of {cond.field}"
+                _("« {value} » ne peut jamais être la valeur de {field}").format(
+                    value=value, field=cond.field
+                )
                 + (did_you_mean(str(value), known) or f" ({what})"),
             )
 
@@ -198,25 +226,33 @@ def _reference(ctx: Context, loc: Loc, ref: str, *, key: bool = False) -> None:
     """`x@y`, `ID`, `ID.part` or `service.part`, where part is supervisors|contacts|..."""
     if "@" in ref:
         if not EMAIL_RE.match(ref):
-            ctx.add(loc, f"malformed address {ref!r}: write name@domain.fr", key=key)
+            ctx.add(loc, malformed_address(ref), key=key)
         return
     owner, dot, part = ref.partition(".")
     if dot and part not in PARTS:
         ctx.add(
             loc,
-            f"unknown part {part!r} in {ref!r}"
-            + (did_you_mean(part, PARTS) or f": use one of {', '.join(PARTS)}"),
+            _("« {part} » inconnu dans « {ref} »").format(part=part, ref=ref)
+            + (
+                did_you_mean(part, PARTS)
+                or _(" : écrivez l'un de {parts}").format(parts=", ".join(PARTS))
+            ),
             key=key,
         )
     elif owner != "service" and owner not in ctx.ids:
         hint = did_you_mean(owner, ctx.ids)
         ctx.add(
             loc,
-            f"unknown directory id {owner!r} in {ref!r}{hint}"
+            _("identifiant « {owner} » absent de l'annuaire, dans « {ref} »{hint}").format(
+                owner=owner, ref=ref, hint=hint
+            )
             if hint
-            else f"unknown reference {ref!r}: not a directory id nor an address; write"
-            " name@domain.fr, a directory id, ID.supervisors, ID.attached_mairies,"
-            " service.supervisors, service.contacts or service.attached_mairies",
+            else _(
+                "référence « {ref} » inconnue : ce n'est ni un identifiant de l'annuaire ni une"
+                " adresse ; écrivez nom@domaine.fr, un identifiant, ID.supervisors,"
+                " ID.attached_mairies, service.supervisors, service.contacts ou"
+                " service.attached_mairies"
+            ).format(ref=ref),
             key=key,
         )
 
@@ -225,15 +261,20 @@ def _template(ctx: Context, loc: Loc, kind: str, name: str) -> None:
     if kind not in TEMPLATE_KINDS:
         ctx.add(
             loc,
-            f"unknown mail kind {kind!r}"
-            + (did_you_mean(kind, TEMPLATE_KINDS) or f": use one of {', '.join(TEMPLATE_KINDS)}"),
+            _("sorte de courriel « {kind} » inconnue").format(kind=kind)
+            + (
+                did_you_mean(kind, TEMPLATE_KINDS)
+                or _(" : écrivez l'une de {kinds}").format(kinds=", ".join(TEMPLATE_KINDS))
+            ),
             key=True,
         )
     if not TEMPLATE_NAME.match(name):
         ctx.add(
             loc,
-            f"template name {name!r}: a file name without folder or extension,"
-            " e.g. transmission-dpe for transmission-dpe.txt.j2",
+            _(
+                "nom de modèle « {name} » : écrivez un nom de fichier sans dossier ni extension,"
+                " par exemple transmission-dpe pour transmission-dpe.txt.j2"
+            ).format(name=name),
         )
         return
     if ctx.templates is None or (ctx.templates / f"{name}.txt.j2").is_file():
@@ -241,6 +282,8 @@ def _template(ctx: Context, loc: Loc, kind: str, name: str) -> None:
     present = [p.name.removesuffix(".txt.j2") for p in ctx.templates.glob("*.txt.j2")]
     ctx.add(
         loc,
-        f"template {name!r} not found: no file {name}.txt.j2 in {ctx.templates}"
-        + (did_you_mean(name, present) or "; create it or name an existing template"),
+        _("modèle « {name} » introuvable : pas de fichier {name}.txt.j2 dans {folder}").format(
+            name=name, folder=ctx.templates
+        )
+        + (did_you_mean(name, present) or _(" ; créez-le ou nommez un modèle existant")),
     )

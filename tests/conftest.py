@@ -30,3 +30,16 @@ def smtp_server() -> Iterator[RecordingSMTP]:
     """A recording SMTP server on loopback; `.refuse(addr)` -> 550, `.defer(n)` -> 451."""
     with RecordingSMTP() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _french_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Admins read French unless their locale asks for English: every test starts from the
+    default, whatever the locale of the machine running it."""
+    monkeypatch.setenv("LANGUAGE", "fr")
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The English catalogue, for tests written against the English wording."""
+    monkeypatch.setenv("LANGUAGE", "en")

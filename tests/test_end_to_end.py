@@ -140,7 +140,7 @@ def test_a_wrong_password_says_what_to_check(setup) -> None:
     config, user, smtp = setup
     done = run_intake(config, "run", "--once", password="wrong")
     assert done.returncode == 2
-    assert "error:" in done.stderr
+    assert "erreur :" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -15,6 +15,9 @@ from intake.cli import main
 from intake.config import Settings, load_settings
 from intake.starter import ENTRIES
 
+# These tests read the English catalogue; tests/test_i18n.py checks the French default.
+pytestmark = pytest.mark.usefixtures("english")
+
 SECRET = "s" * 32
 
 

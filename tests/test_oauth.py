@@ -1,4 +1,4 @@
-"""XOAUTH2 for mailboxes that refuse passwords: the token command, and a real SMTP login."""
+"""XOAUTH2 for mailboxes that refuse passwords: the token command, real SMTP and IMAP logins."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
+from click.testing import CliRunner
+from helpers import fiche_email, write_config
+from servers import Dovecot
 from servers.dovecot import free_port
+from servers.introspection import Introspection
 from servers.smtp import RecordingHandler
 
-from intake.errors import ConfigError, SendError
+from intake.cli import main
+from intake.errors import ConfigError, SendError, SourceError
 from intake.oauth import TOKEN_ENV, configured_token, token_provider, xoauth2_string
+from intake.sources.imap import ImapSource
 from outbox.senders import SmtpSender
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -87,3 +93,51 @@ def test_a_wrong_token_is_refused_and_nothing_is_sent(
     with pytest.raises(SendError, match="535"):
         sender.send(mail_id=1, envelope_from=USER, recipients=["b@paris.fr"], raw=raw())
     assert handler.messages == []
+
+
+# -- IMAP: Dovecot checks each token with an introspection endpoint, as an identity provider --
+
+
+@pytest.fixture
+def oauth_dovecot() -> Iterator[tuple[Dovecot, Introspection]]:
+    with (
+        Introspection({TOKEN: "intake"}) as endpoint,
+        Dovecot(oauth2_url=endpoint.url) as server,
+    ):
+        yield server, endpoint
+
+
+def test_the_worker_reads_the_mailbox_with_an_xoauth2_login(
+    oauth_dovecot: tuple[Dovecot, Introspection], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, endpoint = oauth_dovecot
+    server.append(fiche_email())
+    config = write_config(
+        tmp_path,
+        mailbox=f"imap://{server.user}@{server.host}:{server.imap_port}/INBOX",
+        outbox="dir://outbox",
+        auth="xoauth2",
+    )
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.setenv("INTAKE_SECRET", "s" * 32)
+    monkeypatch.delenv("INTAKE_IMAP_PASSWORD", raising=False)
+
+    result = CliRunner().invoke(main, ["--config", str(config), "run", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 message(s) read" in result.output and "fiche" in result.output
+    assert endpoint.asked == [TOKEN]  # the token, not a password, opened the mailbox
+    assert server.messages() == [] and len(server.messages("Traités")) == 1
+
+
+def test_an_expired_token_is_refused_by_the_imap_server(
+    oauth_dovecot: tuple[Dovecot, Introspection],
+) -> None:
+    server, endpoint = oauth_dovecot
+    source = ImapSource(
+        server.host, server.imap_port, server.user, server.password, token=lambda: "expired"
+    )
+    with pytest.raises(SourceError, match="refusée pour intake.*oauth2_token_command"):
+        list(source.fetch())
+    source.close()
+    assert endpoint.asked == ["expired"]

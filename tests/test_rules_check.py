@@ -11,6 +11,9 @@ from intake.errors import ConfigError
 from rules.check import check_text
 from rules.loader import load_rules
 
+# These tests read the English catalogue; tests/test_i18n.py checks the French default.
+pytestmark = pytest.mark.usefixtures("english")
+
 TEMPLATES = SHIPPED / "templates" / "fr"
 
 # A small but complete file; each test breaks one line of it.
@@ -235,7 +238,7 @@ def test_every_mistake_is_reported_not_just_the_first() -> None:
     text = text.replace("kind: direction", "kind: directoin")
     found = problems(text)
     assert [f.split(":")[0] for f in found] == ["15", "20", "22"]
-    assert "Input should be 'mairie', 'direction', 'plateforme' or 'autre'" in found[0]
+    assert "is not one of 'mairie', 'direction', 'plateforme' or 'autre'" in found[0]
 
 
 def test_load_rules_raises_the_same_lines(tmp_path: Path) -> None:
@@ -254,7 +257,7 @@ def test_yaml_surprises_are_explained() -> None:
         )
     )
     assert found == [
-        "20:15: approval: Input should be 'required' or 'none'"
+        "20:15: approval: False is not one of 'required' or 'none'"
         " (YAML reads yes/no/on/off as true/false)",
         "21:9: cc: expected a list; write cc: [a, b]",
     ]

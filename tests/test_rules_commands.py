@@ -11,6 +11,9 @@ from helpers import REPO, SHIPPED, fiche_email, write_config
 
 from intake.cli import main
 
+# These tests read the English catalogue; tests/test_i18n.py checks the French default.
+pytestmark = pytest.mark.usefixtures("english")
+
 CONFIG = ["--config", str(SHIPPED / "intake.yaml")]
 SHARED = Path("/work/shared/samples")
 # The shared samples, or their copies in tests/emails where the shared folder is absent.

@@ -14,6 +14,9 @@ from parsers.model import Fiche
 from rules.engine import route
 from rules.loader import LoadedRules, load_rules
 
+# These tests read the English catalogue; tests/test_i18n.py checks the French default.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def fiche(**changes: object) -> Fiche:
     base = Fiche(

@@ -79,7 +79,7 @@ def test_a_broken_edit_keeps_the_last_good_rules_and_mails_the_admins_once(
     assert mail["recipients"] == '["admin-3975@paris.fr"]'
     assert mail["subject"].startswith("Règles de routage refusées")
     body = email.message_from_bytes(mail["raw"], policy=default).get_body().get_content()
-    assert "unknown key 'approver': did you mean 'approvers'?" in body
+    assert "clé « approver » inconnue : vouliez-vous dire « approvers » ?" in body
     assert f"{rt.rules.path}:" in body and good in body
     # Fiches keep being routed with the good rules meanwhile.
     ticket = send_fiche(worker, "1")

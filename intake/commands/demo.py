@@ -21,8 +21,9 @@ from intake.sources import open_source
 from intake.sources.maildir import deliver_to_maildir
 from intake.worker import run_once
 from outbox.senders import open_sender
+from parsers.shipped import shipped
 
-SHIPPED = Path(__file__).resolve().parents[2] / "config"
+SHIPPED = shipped()
 MARKER = ".intake-demo"
 
 
@@ -47,7 +48,7 @@ def demo(folder: Path) -> None:
     """
     examples = sorted((SHIPPED / "examples").glob("*.eml"))
     if not examples:
-        raise ConfigError(f"no example fiches in {SHIPPED / 'examples'}: run from a checkout")
+        raise ConfigError(f"no example fiches in {SHIPPED / 'examples'}: reinstall intake-3975")
     if folder.exists():
         if not (folder / MARKER).exists():
             raise ConfigError(

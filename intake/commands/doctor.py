@@ -23,6 +23,7 @@ from intake.checks_mail import mailbox_checks, outbox_check, send_test
 from intake.cli import config_option
 from intake.config import Settings, find_config, load_settings
 from intake.errors import ConfigError
+from parsers.i18n import _
 
 NEEDS_CONFIG = ("rules", "form", "decisions", "templates", "database", "secret", "mailbox", "smtp")
 
@@ -61,9 +62,12 @@ def doctor(address: str | None, create_folders: bool, config_path: Path | None) 
         click.echo(check.line(width))
     failed = sum(c.status == FAIL for c in checks)
     if failed:
-        click.echo(f"\n{failed} check(s) failed: fix them, then run `intake doctor` again")
+        message = _(
+            "{count} vérification(s) en échec : corrigez-les, puis relancez `intake doctor`"
+        )
+        click.echo("\n" + message.format(count=failed))
         sys.exit(1)
-    click.echo("\nready: start the worker (`intake run`, or `systemctl start intake`)")
+    click.echo("\n" + _("prêt : démarrez le programme (`intake run`, ou `systemctl start intake`)"))
 
 
 def run_checks(config_path: Path | None, address: str | None, create: bool) -> list[Check]:
@@ -78,7 +82,8 @@ def run_checks(config_path: Path | None, address: str | None, create: bool) -> l
         error = str(exc).replace("\n", "; ")
     checks = [config_check(path or Path("intake.yaml"), settings, error)]
     if settings is None:
-        return checks + [Check(SKIP, name, "needs a valid intake.yaml") for name in NEEDS_CONFIG]
+        skipped = _("attend un intake.yaml valide")
+        return checks + [Check(SKIP, name, skipped) for name in NEEDS_CONFIG]
     checks += [
         rules_check(settings),
         form_check(settings),

@@ -25,11 +25,18 @@ def _form(config_path: Path | None) -> FormDefinition:
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="docx", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="docx",
+    show_default=True,
     help="docx (Word), xlsx (Excel), odt (LibreOffice Writer) or txt (to paste in a mail).",
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
     help="File to write (default: fiche-signalement.FORMAT in the current folder).",
 )
 @config_option

@@ -12,10 +12,12 @@ import click
 
 from intake.config import Settings
 from intake.errors import ConfigError
+from intake.schemas import FILES, render, schema_name
 from intake.sources.maildir import MaildirSource
 from intake.starter import starter_config
+from parsers.shipped import shipped
 
-SHIPPED = Path(__file__).resolve().parents[2] / "config"
+SHIPPED = shipped()
 
 ENV_FILE = """\
 # Secrets of intake-3975, read by the worker from its environment. Under systemd this is
@@ -60,8 +62,9 @@ def init(folder: Path, force: bool, mailbox: str, outbox: str, database: str) ->
 
     intake.yaml (every setting, with a comment), rules.yaml (the directory of the Paris
     mairies and services, and the routing rules), form.yaml (the official fiche),
-    decisions.yaml (the wordings of supervisors' answers),
-    templates/fr/ (the mails), and intake.env (the secrets: a fresh INTAKE_SECRET, the
+    decisions.yaml (the wordings of supervisors' answers), the JSON Schemas of these four
+    files (NAME.schema.json, named on their first line, for editors), the Datasette
+    metadata, templates/fr/ (the mails), and intake.env (the secrets: a fresh INTAKE_SECRET, the
     passwords to fill in; mode 0600). Existing files are left alone, and nothing is
     written, unless --force is given. Then edit intake.yaml and check with `intake doctor`.
 
@@ -78,6 +81,8 @@ def init(folder: Path, force: bool, mailbox: str, outbox: str, database: str) ->
         folder / "rules.yaml": SHIPPED / "rules.yaml",
         folder / "form.yaml": SHIPPED / "form.yaml",
         folder / "decisions.yaml": SHIPPED / "decisions.yaml",
+        folder / "datasette-metadata.yaml": SHIPPED / "datasette-metadata.yaml",
+        **{folder / schema_name(name): render(name) for name in FILES},
         **{folder / "templates" / "fr" / t.name: t for t in templates},
     }
     env_file = folder / "intake.env"
@@ -101,6 +106,7 @@ def init(folder: Path, force: bool, mailbox: str, outbox: str, database: str) ->
     _make_maildir(folder, mailbox)
     config = folder / "intake.yaml"
     click.echo(f"wrote {config}, rules.yaml, form.yaml, decisions.yaml,")
+    click.echo("  their JSON Schemas for editors (*.schema.json), datasette-metadata.yaml,")
     click.echo(f"  {len(templates)} templates in {folder / 'templates' / 'fr'},")
     click.echo(f"  and {env_file} (mode 0600, with a fresh INTAKE_SECRET)")
     click.echo("\nNext:")

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import click
 
-from intake.cli import config_option, emit_json, store_from
+from intake.cli import config_option, emit_json, settings_from, store_from
 from intake.clock import system_clock
+from intake.commands.run import delivered
+from intake.config import Settings
+from intake.lock import LockHeld, WorkerLock
+from intake.queues import deferred
 from intake.report import table
+from intake.runtime import open_outbox
+from intake.store import Store
+from outbox.deliver import Courier, Limits
 
 COLUMNS = (
     "id",
@@ -85,21 +92,36 @@ def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
 @outbox.command("retry")
 @click.argument("mail_ids", nargs=-1, type=int)
 @click.option("--all", "retry_all", is_flag=True, help="Retry every failed or held mail.")
+@click.option(
+    "--deferred",
+    "send_deferred",
+    is_flag=True,
+    help="Send now every mail waiting for its next attempt (after an SMTP outage is over).",
+)
 @config_option
-def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) -> None:
+def retry(
+    mail_ids: tuple[int, ...], retry_all: bool, send_deferred: bool, config_path: Path | None
+) -> None:
     """Put failed or held mails back in the queue, e.g. after fixing an address or the SMTP
     server, or once a suppressed address is known to work again (its suppression is lifted).
 
     The next `intake run` (or the running worker) sends them, same bytes, same Message-ID.
+    With --deferred, the mails that wait for a retry after a temporary failure (up to an
+    hour apart) are sent at once instead: by this command when no worker runs, else by the
+    worker at its next poll.
 
     \b
     Example:
       intake outbox retry 12 13
       intake outbox retry --all
+      intake outbox retry --deferred
     """
-    if bool(mail_ids) == retry_all:
-        click.echo("error: give mail ids or --all (see `intake outbox list`)", err=True)
+    if (bool(mail_ids) + retry_all + send_deferred) != 1:
+        click.echo("error: give mail ids, --all or --deferred (see `intake outbox list`)", err=True)
         sys.exit(2)
+    if send_deferred:
+        _send_deferred(settings_from(config_path))
+        return
     store = store_from(config_path)
     failed = {r["id"]: r for s in RETRIED for r in store.mails(s)}
     wanted = list(failed) if retry_all else list(mail_ids)
@@ -130,3 +152,40 @@ def retry(mail_ids: tuple[int, ...], retry_all: bool, config_path: Path | None) 
                         address=address,
                     )
     click.echo(f"{len(wanted)} mail(s) queued again")
+
+
+def _send_deferred(settings: Settings) -> None:
+    database = settings.path(settings.database)
+    store = Store(database)
+    try:
+        now = system_clock().isoformat()
+        waiting = [m for m in store.mails("pending") if (m["next_attempt_at"] or "") > now]
+        with store.transaction():
+            for mail in waiting:
+                store.update_mail(mail["id"], next_attempt_at=None)
+                store.add_event(
+                    at=now,
+                    actor=getpass.getuser(),
+                    kind="mail_retry",
+                    ticket_id=mail["ticket_id"],
+                    mail_id=mail["id"],
+                )
+        click.echo(f"{len(waiting)} mail(s) waiting for a retry are due now")
+        try:
+            with WorkerLock(database):
+                limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
+                sender = open_outbox(settings)
+                courier = Courier(store, sender, settings.sender_address, system_clock, limits)
+                click.echo("\n".join(delivered(sender.label, courier.finish())))
+        except LockHeld:
+            click.echo(
+                f"the running worker sends them at its next poll (within "
+                f"{settings.poll_seconds} s); see `intake status`"
+            )
+            return
+        # Refused again (the server is still out): they wait for their next attempt.
+        left = deferred(store, system_clock().isoformat())
+        if left.count:
+            click.echo(left.describe())
+    finally:
+        store.close()

@@ -16,10 +16,11 @@ from intake.masking import mask_all
 from intake.runtime import make_parse_context
 from intake.store import Store
 from parsers import classify
+from parsers.i18n import _
 from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
 from rules.check import check_text
 from rules.explain import describe, explain
-from rules.loader import LoadedRules, load_rules
+from rules.loader import LoadedRules, cannot_read, load_rules, not_utf8
 
 
 @click.group()
@@ -47,20 +48,33 @@ def check(file: Path | None, config_path: Path | None) -> None:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the rules ({exc.strerror})") from exc
+        raise ConfigError(cannot_read(path, exc)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        raise ConfigError(not_utf8(path, exc)) from exc
     result = check_text(path, text, templates)
     if result.model is None:
         for problem in result.problems:
             click.echo(str(problem))
-        click.echo(f"{len(result.problems)} mistake(s): nothing was changed", err=True)
+        message = _(
+            "{count} erreur(s) : corrigez chaque ligne indiquée, puis relancez"
+            " `intake rules check` ; les règles en service ne changent pas tant qu'il en reste"
+        )
+        click.echo(message.format(count=len(result.problems)), err=True)
         sys.exit(1)
     model = result.model
-    note = "" if templates else " (templates not checked: no configuration found)"
+    note = "" if templates else _(" (modèles non vérifiés : aucune configuration trouvée)")
+    summary = _(
+        "{path} : {entries} entrées dans l'annuaire, {rules} règles, règle par défaut"
+        " « {default} » : OK{note}"
+    )
     click.echo(
-        f"{path}: {len(model.directory)} directory entries, {len(model.rules)} rules,"
-        f" default rule {model.rules[-1].id!r}: OK{note}"
+        summary.format(
+            path=path,
+            entries=len(model.directory),
+            rules=len(model.rules),
+            default=model.rules[-1].id,
+            note=note,
+        )
     )
 
 

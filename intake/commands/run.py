@@ -9,11 +9,13 @@ import click
 
 from intake.cli import config_option, settings_from
 from intake.lock import WorkerLock
+from intake.queues import deferred
 from intake.report import table
 from intake.runtime import build_runtime, open_outbox
 from intake.sample import Sample
 from intake.sources import open_source
 from intake.worker import RunReport, Worker, run_once
+from outbox.deliver import Delivery
 
 
 @click.command()
@@ -38,6 +40,9 @@ def run(once: bool, config_path: Path | None) -> None:
             if once:
                 report = run_once(rt, source, sender)
                 click.echo(summary(rt.store.path, source.label, sender.label, report))
+                waiting = deferred(rt.store, rt.now_iso())
+                if waiting.count:
+                    click.echo(f"\n{waiting.describe()}")
             else:
                 Worker(rt, source, sender).run()
         finally:
@@ -50,16 +55,20 @@ def summary(database: Path, source: str, outbox: str, report: RunReport) -> str:
     if report.outcomes:
         rows = [(o.kind, " ".join(o.refs) or "-", o.message_id or "-") for o in report.outcomes]
         lines += ["", table(["RESULT", "TICKETS", "MESSAGE-ID"], rows), *_more(report.outcomes)]
-    lines.append("")
-    lines.append(f"{report.deliveries.total} mail(s) sent through {outbox}")
-    if report.deliveries:
+    lines += ["", *delivered(outbox, report.deliveries), f"\ndatabase: {database}"]
+    return "\n".join(lines)
+
+
+def delivered(outbox: str, deliveries: Sample[Delivery]) -> list[str]:
+    """How many mails a delivery round handed over, and where each went (or why not)."""
+    lines = [f"{deliveries.total} mail(s) sent through {outbox}"]
+    if deliveries:
         rows = [
             (d.ref or "-", ", ".join(d.recipients), d.where or f"NOT SENT: {d.error}")
-            for d in report.deliveries
+            for d in deliveries
         ]
-        lines += ["", table(["TICKET", "TO", "DELIVERED TO"], rows), *_more(report.deliveries)]
-    lines.append(f"\ndatabase: {database}")
-    return "\n".join(lines)
+        lines += ["", table(["TICKET", "TO", "DELIVERED TO"], rows), *_more(deliveries)]
+    return lines
 
 
 def _more(sample: Sample[Any]) -> list[str]:

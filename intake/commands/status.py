@@ -11,7 +11,7 @@ import click
 from intake import worker_state as state
 from intake.cli import config_option, emit_json, settings_from
 from intake.errors import ConfigError
-from intake.queues import queues
+from intake.queues import deferred, queues
 from intake.report import table
 from intake.store import Store
 
@@ -38,10 +38,17 @@ def status(as_json: bool, config_path: Path | None) -> None:
     store = Store(path)
     try:
         worker, found = state.read(store), queues(store)
+        waiting = deferred(store, dt.datetime.now(dt.UTC).isoformat())
     finally:
         store.close()
     if as_json:
-        emit_json({"worker": worker, "queues": [dataclasses.asdict(q) for q in found]})
+        emit_json(
+            {
+                "worker": worker,
+                "queues": [dataclasses.asdict(q) for q in found],
+                "deferred": dataclasses.asdict(waiting),
+            }
+        )
         return
     now = dt.datetime.now(dt.UTC)
     click.echo(_worker_line(worker, now))
@@ -51,6 +58,8 @@ def status(as_json: bool, config_path: Path | None) -> None:
         for q in found
     ]
     click.echo(table(["QUEUE", "COUNT", "OLDEST", "SINCE", "SEE"], rows))
+    if waiting.count:
+        click.echo(f"\n{waiting.describe()}")
 
 
 def _worker_line(worker: dict[str, str], now: dt.datetime) -> str:

@@ -180,10 +180,7 @@ class ImapSource:
                 f"{tls} dans intake.yaml."
             ) from exc
         try:
-            if self._token is not None:
-                mailbox.xoauth2(self.user, self._token(), initial_folder=None)
-            else:
-                mailbox.login(self.user, self._password, initial_folder=None)
+            self._login(mailbox)
             # imaplib keeps the pre-login capabilities (no MOVE, no IDLE on many servers): without
             # this, imap-tools' move() would COPY + EXPUNGE every \Deleted message in the folder.
             typ, data = mailbox.client.capability()
@@ -196,9 +193,14 @@ class ImapSource:
             self._uidvalidity = int(values[0]) if values and values[0] else None
         except MailboxLoginError as exc:
             self._abandon(mailbox)
+            secret = (
+                "que oauth2_token_command (ou INTAKE_OAUTH2_TOKEN) donne un jeton valide"
+                if self._token is not None
+                else "le mot de passe dans la variable INTAKE_IMAP_PASSWORD"
+            )
             raise SourceError(
                 f"Connexion IMAP refusée pour {self.user} sur {where} : vérifiez l'identifiant "
-                "dans intake.yaml et le mot de passe dans la variable INTAKE_IMAP_PASSWORD."
+                f"dans intake.yaml et {secret}."
             ) from exc
         except MailboxFolderSelectError as exc:
             self._abandon(mailbox)
@@ -215,6 +217,19 @@ class ImapSource:
         self._mailbox = mailbox
         log.info("%s: connecté (UIDVALIDITY %s)", self.label, self._uidvalidity)
         return mailbox
+
+    def _login(self, mailbox: BaseMailBox) -> None:
+        if self._token is None:
+            mailbox.login(self.user, self._password, initial_folder=None)
+            return
+        try:
+            mailbox.xoauth2(self.user, self._token(), initial_folder=None)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error as exc:
+            # imaplib raises on the server's NO to AUTHENTICATE: a refused token, not a network
+            # failure (imap-tools would have raised MailboxLoginError on the status it expects).
+            raise MailboxLoginError(("NO", [str(exc).encode()]), "OK") from exc
 
     def _noop(self) -> None:
         try:

@@ -43,8 +43,9 @@ auth_failure_delay = 0
 mail_uid = nobody
 mail_gid = nogroup
 mail_location = {mail_format}:{root}/mail/%n/Maildir
-passdb {{
+{oauth2}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%n {root}/users.passwd
 }}
 userdb {{
@@ -78,6 +79,25 @@ service lmtp {{
     port = {lmtp_port}
   }}
 }}
+"""
+
+#: With `oauth2_url`: XOAUTH2 logins, each token checked by POSTing it to that URL (RFC 7662
+#: token introspection), which must answer {"active": true, "username": USER}.
+OAUTH2 = """\
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+OAUTH2_EXT = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
 """
 
 
@@ -188,6 +208,7 @@ class Dovecot:
         user: str = "intake",
         password: str = "secret",
         sdbox: bool = False,
+        oauth2_url: str | None = None,
     ) -> None:
         self.binary = require_dovecot()
         self._own_root = root is None
@@ -197,6 +218,7 @@ class Dovecot:
         self.imap_port = free_port()
         self.lmtp_port = free_port()
         self.mail_format = "sdbox" if sdbox else "maildir"
+        self.oauth2_url = oauth2_url
         self._names = itertools.count(1)
         self._process: subprocess.Popen[bytes] | None = None
         self._prepare()
@@ -264,12 +286,15 @@ class Dovecot:
             "".join(f"box{i}:{{PLAIN}}pw-box{i}::::::\n" for i in range(1, USER_POOL + 1))
         )
         self.config = self.root / "dovecot.conf"
+        if self.oauth2_url:
+            (self.root / "oauth2.conf.ext").write_text(OAUTH2_EXT.format(url=self.oauth2_url))
         self.config.write_text(
             CONFIG.format(
                 root=self.root,
                 base_dir=self.base_dir,
                 instance=f"intake-test-{self.base_dir.name}",
                 mail_format=self.mail_format,
+                oauth2=OAUTH2.format(root=self.root) if self.oauth2_url else "",
                 imap_port=self.imap_port,
                 lmtp_port=self.lmtp_port,
             )
