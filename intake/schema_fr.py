@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from intake.config import Settings
-from parsers.form import CategoryOption, FormDefinition, FormField, Limits
+from parsers.form import AmbiguousWording, CategoryOption, FormDefinition, FormField, Limits
 from parsers.wordings import WordingsFile
 from rules.model import AllOf, AnyOf, Entry, FieldCondition, Not, Rule, RulesFile
 
@@ -51,6 +51,10 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "24 heures ; les suivants attendent (protection contre les boucles).",
         "bounce_suppression_days": "Jours sans écrire à une adresse dont un courriel est "
         "revenu en erreur.",
+        "max_fiches_per_message": "Nombre maximal de fiches lues dans un même message ; au-delà, "
+        "aucune n'est enregistrée et l'expéditeur reçoit une seule réponse qui l'explique.",
+        "max_mails_per_sender_per_day": "Nombre maximal de nos courriels qu'un même expéditeur "
+        "peut causer en 24 heures, toutes ses fiches comprises ; les suivants attendent.",
         "parse_processes": "Processus qui lisent les messages à côté du programme (0 : aucun) ; "
         "par défaut 1 sur une machine à deux cœurs ou plus.",
     },
@@ -123,6 +127,14 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "limits": "Les limites des pièces jointes lues.",
         "fields": "Les rubriques, dans l'ordre où la fiche les imprime ; chacune une seule fois.",
         "categories": "Les choix de « Type de dysfonctionnement », chacun une seule fois.",
+        "ambiguous": "Les libellés qui peuvent désigner deux rubriques (« Service », "
+        "« Commentaire ») : la fiche décide laquelle, et l'agent est prévenu.",
+        "other_labels": "Les lignes qui ne sont pas des rubriques (« Téléphone ») : elles "
+        "terminent la rubrique au-dessus et ne sont pas lues.",
+    },
+    AmbiguousWording: {
+        "wording": "Le libellé tel que les agents l'écrivent (casse, accents et pluriel libres).",
+        "rubriques": "Les rubriques qu'il peut désigner, la plus courante d'abord.",
     },
     FormField: {
         "name": "Le nom de la rubrique pour le programme (service, call_date...) ; ne pas changer.",
