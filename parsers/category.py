@@ -10,6 +10,7 @@ for the agent, never a guess.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -50,11 +51,14 @@ class CategoryReading:
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # "choice", "tick", "empty", "sep", "colon", "text"
+    kind: str  # "choice", "tick", "empty", "sep", "colon", "text" ("gap" while tokenising)
     start: int
     end: int
     category: Category | None = None
     after_only: bool = False  # "oui", "non": they answer for the choice just before
+    #: The spaces typed before and after the token (1 unless a wide gap was kept).
+    space_before: int = 1
+    space_after: int = 1
 
 
 @functools.lru_cache(maxsize=8)
@@ -78,8 +82,17 @@ def _choices(folded: str, form: FormDefinition) -> list[_Token]:
     ]
 
 
+#: Stands for a run of spaces in folded text, one character a space: the layout an agent gave
+#: a row of boxes ("Erreur de transfert X   Information erronée") says which choice is near.
+_GAP = "¦"
+_SPACE_RUN = re.compile(r"(?<![\[(])[ \u00a0\u2007\u202f]{2,}(?![\])])")
+_GAP_RE = re.compile(f"{_GAP}+")
+
+
 def _fold(text: str) -> str:
-    """Folded, with line breaks and tabs kept as separators and emoji variation marks dropped."""
+    """Folded, with line breaks and tabs kept as separators, runs of spaces kept as gaps (not
+    inside a box, "[   ]") and emoji variation marks dropped."""
+    text = _SPACE_RUN.sub(lambda m: f" {_GAP * len(m[0])} ", text)
     return fold(re.sub(r"[\t\r\n]+", " | ", text)).replace("\ufe0f", "")
 
 
@@ -99,12 +112,30 @@ def _tokens(folded: str, form: FormDefinition) -> list[_Token]:
         if take(m.start(), m.end()):
             kind = "empty" if m["empty"] or m["word"] == "non" else "tick"
             tokens.append(_Token(kind, m.start(), m.end(), after_only=m["word"] is not None))
-    for pattern, kind in ((_SEP_RE, "sep"), (_COLON_RE, "colon"), (_WORD_RE, "text")):
+    for pattern, kind in (
+        (_GAP_RE, "gap"), (_SEP_RE, "sep"), (_COLON_RE, "colon"), (_WORD_RE, "text")
+    ):
         for m in pattern.finditer(folded):
             if take(m.start(), m.end()):
                 tokens.append(_Token(kind, m.start(), m.end()))
     tokens.sort(key=lambda t: t.start)
-    return _answer_words(tokens)
+    return _answer_words(_spaced(tokens))
+
+
+def _spaced(tokens: list[_Token]) -> list[_Token]:
+    """The tokens without the gaps, each knowing the width of the gap on either side."""
+    kept: list[_Token] = []
+    for i, token in enumerate(tokens):
+        if token.kind == "gap":
+            continue
+        before = tokens[i - 1] if i > 0 else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        kept.append(dataclasses.replace(
+            token,
+            space_before=before.end - before.start if before and before.kind == "gap" else 1,
+            space_after=after.end - after.start if after and after.kind == "gap" else 1,
+        ))
+    return kept
 
 
 def _answer_words(tokens: list[_Token]) -> list[_Token]:
@@ -176,6 +207,13 @@ def _marks(tokens: list[_Token]) -> list[_Mark]:
         options = []
         nxt = None if token.after_only or _after_colon(tokens, i) else reach(tokens, i, 1)
         prev = reach(tokens, i, -1)
+        if prev is not None and nxt is not None:
+            # One space on one side, a wide gap on the other: the mark is the near choice's.
+            before, after = token.space_before, token.space_after
+            if before >= 2 * after:
+                prev = None
+            elif after >= 2 * before:
+                nxt = None
         if prev is not None:
             options.append((prev, "after"))
         if nxt is not None:
@@ -296,6 +334,37 @@ def read_category(text: str, form: FormDefinition | None = None) -> CategoryRead
         marks = _marks(tokens) if count <= _MAX_MARKS else []
         return _from_marks(tokens, marks, form)
     return _from_words(tokens, form, text, folded)
+
+
+# --- a row of boxes after its label ("Type de dysfonctionnement [ ] Erreur de transfert ...") --
+
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def box_row_start(line: str, form: FormDefinition | None = None) -> int | None:
+    """Where a row of check boxes starts in `line` (its first mark or choice), when the line
+    names two choices or more and ticks or draws a box: what comes before is the label, even
+    with no separator ("Type de dysfonctionnement [ ] Erreur de transfert [X] Autre"). None
+    for any other line."""
+    form = form or default_form()
+    words = list(_WORD_SPAN.finditer(line))
+    folded = [fold(w[0]) for w in words]
+    joined = " ".join(folded)
+    if not _MARK_RE.search(joined):
+        return None  # most lines: no mark at all
+    tokens = [t for t in _tokens(joined, form) if t.kind in ("choice", "tick", "empty")]
+    if len({t.category for t in tokens if t.category}) < 2:
+        return None
+    if not any(t.kind in ("tick", "empty") and not t.after_only for t in tokens):
+        return None  # "oui" and "non" alone: a sentence may hold them and two choices' names
+    start, offset = tokens[0].start, 0
+    for word, text in zip(words, folded, strict=True):
+        if start < offset + len(text) + 1:
+            inside = start - offset
+            # Folding kept the word's length ("dysfonctionnement:[x]"): cut inside it.
+            return word.start() + (inside if len(text) == len(word[0]) else 0)
+        offset += len(text) + 1
+    return None
 
 
 # --- check boxes written one per line ("Erreur de transfert d'appel : X") --------------------

@@ -61,7 +61,7 @@ def collect(
     box_label = ""
     waiting: list[_Open] = []
     for index, pair in enumerate(pairs):
-        value = clean_value(pair.value, keep_lines=pair.field == "category")
+        value = clean_value(pair.value, keep_layout=pair.field == "category")
         if pair.field.startswith("cat:"):
             boxes.append((pair.field[4:], value))  # type: ignore[arg-type] # form.yaml's values
             box_label = box_label or pair.label
