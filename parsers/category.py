@@ -404,6 +404,12 @@ def _line_state(value: str) -> tuple[bool | None, str]:
     return m["tick"] is not None or m["word"] in ("oui", "coche", "cochee"), folded[m.end() :]
 
 
+def box_mark(value: str) -> bool | None:
+    """Whether a check box line's value ticks its box (True), leaves it empty (False), or holds
+    text and no mark at all (None: "Information erronée : la piscine serait ouverte")."""
+    return _line_state(value)[0]
+
+
 def is_ticked(value: str) -> bool:
     """A value that alone says a check box is ticked: "X", "☒", "[x]", "oui"."""
     ticked, rest = _line_state(value)
@@ -430,7 +436,12 @@ def box_lines_text(
     if written:
         reading = read_category(written, form)
         if reading.category is not None:
-            parts.insert(0, f"[X] {labels[reading.category]}")
+            # A choice named without a mark, in a list where a choice left unticked is its
+            # name alone ("Autre" under "Information erronée X"), is one of the unticked ones.
+            unmarked = not _MARK_RE.search(_fold(written))
+            plain = any(not _MARK_RE.search(_fold(value)) for _, value in lines)
+            mark = " " if unmarked and plain else "X"
+            parts.insert(0, f"[{mark}] {labels[reading.category]}")
         elif _choices(_fold(written), form):
             parts.insert(0, written)
     return " / ".join(parts)

@@ -27,6 +27,11 @@ _QUOTE = re.compile(r"^\s*(?:>\s*)+")
 #: The number or letter in front of a line of a numbered list: "3.", "3)", "c)", "iv -".
 _NUMBER = re.compile(r"^\s*(?:>\s*)*(?:(\d{1,2})\s*[.)]|([a-z])\s*[.)]|([ivx]{1,4})\s*[.)\-–])\s",
                      re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:>\s*)*([-*•·–—▪◦►➢])\s")
+#: "Head : value" or "Head<tab>value" with a short head: how a rubrique's line looks, known
+#: label or not.
+_HEADED = re.compile(r"^[^\W\d_][^.!?;:\t]{0,49}?(?:\s*[:：]|\t)\s*\S")
+_LABEL_END = re.compile(r"[:：*)]\s*$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
           "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
 _DATE = (
@@ -192,6 +197,31 @@ def _read_already(label: str, pairs: list[Pair], form: FormDefinition) -> bool:
     return found is not None and all(f in filled for f in found.fields)
 
 
+def _same_rubrique(
+    field: str, found: tuple[str, str, str], text: str, form: FormDefinition
+) -> bool:
+    """Whether the line `text`, read as `found`, is rather the value of the label `field` just
+    above it: a label of the same rubrique again with no separator after it ("Service
+    déclarant" / "MAIRIE DU 20E"), a choice named alone under the category's label ("Type de
+    dysfonctionnement" / "Autres"), or a line that would be a label alone of no rubrique
+    ("Suite donnée" / "Usager rappelé par téléphone")."""
+    label, value = found[1], found[2]
+    if not value and (
+        (field == "category" and found[0].startswith("cat:")) or found[0] == OTHER
+    ):
+        return True
+    rest = text[text.find(label) + len(label) :] if label in text else ""
+    if not label or _SEPARATOR.match(rest):
+        return False  # "Agent 39 75" / "Nom : Karim B.": the block's own label
+    match = form.match(label)
+    return match is not None and field in match.fields
+
+
+def _kind(field: str, form: FormDefinition) -> str:
+    """The type of a rubrique in form.yaml; "" for a check box line or a line of no rubrique."""
+    return next((f.type for f in form.fields if f.name == field), "")
+
+
 def is_closing(line: str) -> bool:
     return bool(_CLOSING.match(fold(line).strip()))
 
@@ -216,6 +246,27 @@ def _numbers(line: str) -> frozenset[tuple[str, int]]:
 def _follows(numbers: frozenset[tuple[str, int]], line: str) -> bool:
     """Whether `line` is numbered as the item after the one numbered `numbers`."""
     return bool(numbers) and any((kind, n - 1) in numbers for kind, n in _numbers(line))
+
+
+def _bullet(line: str) -> str:
+    m = _BULLET.match(line)
+    return m[1] if m else ""
+
+
+def _headed(text: str) -> bool:
+    m = _HEADED.match(text)
+    return m is not None and len(m[0].split()) <= 7
+
+
+def _next_rubrique(field: str, bullet: str, line: str, text: str) -> bool:
+    """Whether `line` (`text` without its bullet) is a rubrique of its own although its label
+    is not known: an item of the same list as the current rubrique's that reads as a label
+    ("• Suite éventuelle (facultatif)"), or a "Head : value" line after a short value. A
+    free-text rubrique keeps lines that only hold a colon ("Précision : ...")."""
+    long_text = field in PARAGRAPH_FIELDS
+    if bullet and _bullet(line) == bullet:
+        return not long_text or _headed(text) or _LABEL_END.search(text) is not None
+    return not long_text and _headed(text)
 
 
 #: Sentence punctuation at the end of a line of prose.
@@ -259,6 +310,7 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
     label = ""
     parts: list[str] = []
     numbers: frozenset[tuple[str, int]] = frozenset()  # of the current rubrique's line
+    bullet = ""  # of the current rubrique's line
     blank_run = 0
     # After a closing formula come the signature block and the visa: a line there that reads
     # like a label alone ("Mairie du 12e" under a name) starts no field; "Label : value" does.
@@ -287,23 +339,28 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
             continue
         if found and field in LONG_FIELDS and any(parts) and _read_already(found[1], pairs, form):
             found = None  # "Service : état civil" in a description, the service read above: text
+        if found and field and not any(parts) and _same_rubrique(field, found, stripped, form):
+            found = None  # "Service déclarant" / "MAIRIE DU 20E": the value under its label
         if found and (found[2] or not closed):
             flush()
             field, label, parts, closed = found[0], found[1], [found[2]], False
-            numbers = _numbers(line)
+            numbers, bullet = _numbers(line), _bullet(line)
             continue
-        if is_closing(stripped):
+        dated = field is not None and not any(parts) and _kind(field, form) in ("date", "datetime")
+        if is_closing(stripped) and not dated:  # "Date de l'appel" / "le 12/03/2026": its value
             closed = closed or field is not None or bool(pairs)  # a closing before the fiche
             flush()
             field, parts = None, []
             continue
         if field is None:
             continue
-        if (new_paragraph and any(parts) and not _goes_on(lines, index)) or _follows(
-            numbers, line
+        if (
+            (new_paragraph and any(parts) and not _goes_on(lines, index))
+            or _follows(numbers, line)
+            or _next_rubrique(field, bullet, line, strip_decorations(stripped))
         ):
-            # The signature after the fiche, or the next item of a numbered list whose
-            # label is not known: the rubrique ends here.
+            # The signature after the fiche, or a rubrique whose label is not known (the next
+            # item of a numbered list): the rubrique ends here.
             flush()
             field, parts = None, []
             continue
