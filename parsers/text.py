@@ -30,7 +30,7 @@ _NUMBER = re.compile(r"^\s*(?:>\s*)*(?:(\d{1,2})\s*[.)]|([a-z])\s*[.)]|([ivx]{1,
 _BULLET = re.compile(r"^\s*(?:>\s*)*([-*•·–—▪◦►➢])\s")
 #: "Head : value" or "Head<tab>value" with a short head: how a rubrique's line looks, known
 #: label or not.
-_HEADED = re.compile(r"^[^\W\d_][^.!?;:\t]{0,49}?(?:\s*[:：]|\t)\s*\S")
+_HEADED = re.compile(r"^[^\W\d_][^.!?;:\t]{0,49}?(?:(?<!\d)\s*[:：]|\t)\s*\S")  # not 08:05
 _LABEL_END = re.compile(r"[:：*)]\s*$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
           "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
