@@ -10,7 +10,6 @@ for the agent, never a guess.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 import re
@@ -130,8 +129,8 @@ def _spaced(tokens: list[_Token]) -> list[_Token]:
             continue
         before = tokens[i - 1] if i > 0 else None
         after = tokens[i + 1] if i + 1 < len(tokens) else None
-        kept.append(dataclasses.replace(
-            token,
+        kept.append(_Token(
+            token.kind, token.start, token.end, token.category, token.after_only,
             space_before=before.end - before.start if before and before.kind == "gap" else 1,
             space_after=after.end - after.start if after and after.kind == "gap" else 1,
         ))
@@ -346,12 +345,15 @@ def box_row_start(line: str, form: FormDefinition | None = None) -> int | None:
     names two choices or more and ticks or draws a box: what comes before is the label, even
     with no separator ("Type de dysfonctionnement [ ] Erreur de transfert [X] Autre"). None
     for any other line."""
+    whole = fold(line)
+    if not _MARK_RE.search(whole):
+        return None  # most lines: no mark at all
     form = form or default_form()
+    if len({t.category for t in _choices(whole, form)}) < 2:
+        return None
     words = list(_WORD_SPAN.finditer(line))
     folded = [fold(w[0]) for w in words]
     joined = " ".join(folded)
-    if not _MARK_RE.search(joined):
-        return None  # most lines: no mark at all
     tokens = [t for t in _tokens(joined, form) if t.kind in ("choice", "tick", "empty")]
     if len({t.category for t in tokens if t.category}) < 2:
         return None
