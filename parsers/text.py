@@ -324,9 +324,10 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
         stripped = _QUOTE.sub("", line).strip()
         if not stripped:
             blank_run += 1
-            going_on = field in PARAGRAPH_FIELDS and any(parts)  # the paragraph decides
+            filled = any(parts)
+            going_on = field in PARAGRAPH_FIELDS and filled  # the next paragraph decides
             if field is not None and not going_on and (
-                parts or field not in LONG_FIELDS or blank_run > 1
+                filled or field not in LONG_FIELDS or blank_run > 1
             ):
                 flush()
                 field, parts = None, []
