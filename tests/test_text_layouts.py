@@ -206,8 +206,8 @@ def test_a_mark_belongs_to_the_choice_it_stands_next_to(
     presentation: str, row: str, category: str, sep: str
 ) -> None:
     rubriques = [r for r in RUBRIQUES if r[0] != "Type de dysfonctionnement"]
-    category = f"Type de dysfonctionnement{sep}{row}".split("\n")
-    lines = [*rubrique_lines(rubriques=rubriques), *category, f"Description : {DESCRIPTION}"]
+    boxes = f"Type de dysfonctionnement{sep}{row}".split("\n")
+    lines = [*rubrique_lines(rubriques=rubriques), *boxes, f"Description : {DESCRIPTION}"]
     fiche = read(PRESENTATIONS[presentation](lines))
     assert fiche["category"] == category
     assert fiche["description"] == DESCRIPTION
