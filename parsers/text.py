@@ -55,7 +55,9 @@ _CLOSING = re.compile(
     r"(question|information|demande|precision)|(ce|cet|le present) (message|courriel|e-?mail|mail)"
     r"\b|les informations contenues|avertissement ?:|(pensez|merci de penser) a l'environnement"
     r"|avant d'imprimer|(envoye|sent) (de|depuis|from) (mon|my)\b|[-_=*~]{4,}\s*$"
-    r"|le .{4,80} a ecrit ?:?\s*$)"
+    r"|le .{4,80} a ecrit ?:?\s*$"
+    # The footnote of a printed form: "* rubrique obligatoire", "(*) champs obligatoires".
+    r"|\(?\*\)? ?(rubriques?|champs?|mentions?|informations?) (obligatoires?|requises?))"
 )
 #: What may stand between a label and its value, the earliest first: a colon, a dash between
 #: spaces, a tab, two spaces or more (columns kept by a PDF or typed), a bar.
