@@ -357,13 +357,15 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
             continue
         if field is None:
             continue
+        text = strip_decorations(stripped)
         if (
-            (new_paragraph and any(parts) and not _goes_on(lines, index))
+            (new_paragraph and (not _goes_on(lines, index) if any(parts) else _headed(text)))
             or _follows(numbers, line)
-            or _next_rubrique(field, bullet, line, strip_decorations(stripped))
+            or _next_rubrique(field, bullet, line, text)
         ):
             # The signature after the fiche, or a rubrique whose label is not known (the next
-            # item of a numbered list): the rubrique ends here.
+            # item of a numbered list, a "Head : value" paragraph after an empty rubrique):
+            # the rubrique ends here.
             flush()
             field, parts = None, []
             continue

@@ -399,6 +399,14 @@ def test_an_unknown_rubrique_never_joins_the_value_above(presentation: str, styl
 
 
 @pytest.mark.parametrize("presentation", sorted(PRESENTATIONS))
+def test_an_empty_rubrique_takes_no_unknown_rubrique_after_a_blank_line(presentation: str) -> None:
+    lines = [*rubrique_lines(rubriques=RUBRIQUES[:7]), "", "Information erronée communiquée :",
+             "", "Référence du dossier : DOS-2026-0114", "", f"Description : {DESCRIPTION}"]
+    fiche = read(PRESENTATIONS[presentation](lines))
+    assert (fiche["wrong_information"], fiche["description"]) == (None, DESCRIPTION)
+
+
+@pytest.mark.parametrize("presentation", sorted(PRESENTATIONS))
 def test_values_under_their_labels_that_read_like_labels(presentation: str) -> None:
     """"MAIRIE DU 20EME ARRONDISSEMENT" under "Service / mairie déclarant" is its value, a
     date alone under "Date de l'appel" is no closing date, and "Usager rappelé par
