@@ -50,11 +50,14 @@ class CategoryReading:
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # "choice", "tick", "empty", "sep", "colon", "text"
+    kind: str  # "choice", "tick", "empty", "sep", "colon", "text" ("gap" while tokenising)
     start: int
     end: int
     category: Category | None = None
     after_only: bool = False  # "oui", "non": they answer for the choice just before
+    #: The spaces typed before and after the token (1 unless a wide gap was kept).
+    space_before: int = 1
+    space_after: int = 1
 
 
 @functools.lru_cache(maxsize=8)
@@ -78,8 +81,17 @@ def _choices(folded: str, form: FormDefinition) -> list[_Token]:
     ]
 
 
+#: Stands for a run of spaces in folded text, one character a space: the layout an agent gave
+#: a row of boxes ("Erreur de transfert X   Information erronée") says which choice is near.
+_GAP = "¦"
+_SPACE_RUN = re.compile(r"(?<![\[(])[ \u00a0\u2007\u202f]{2,}(?![\])])")
+_GAP_RE = re.compile(f"{_GAP}+")
+
+
 def _fold(text: str) -> str:
-    """Folded, with line breaks and tabs kept as separators and emoji variation marks dropped."""
+    """Folded, with line breaks and tabs kept as separators, runs of spaces kept as gaps (not
+    inside a box, "[   ]") and emoji variation marks dropped."""
+    text = _SPACE_RUN.sub(lambda m: f" {_GAP * len(m[0])} ", text)
     return fold(re.sub(r"[\t\r\n]+", " | ", text)).replace("\ufe0f", "")
 
 
@@ -99,12 +111,30 @@ def _tokens(folded: str, form: FormDefinition) -> list[_Token]:
         if take(m.start(), m.end()):
             kind = "empty" if m["empty"] or m["word"] == "non" else "tick"
             tokens.append(_Token(kind, m.start(), m.end(), after_only=m["word"] is not None))
-    for pattern, kind in ((_SEP_RE, "sep"), (_COLON_RE, "colon"), (_WORD_RE, "text")):
+    for pattern, kind in (
+        (_GAP_RE, "gap"), (_SEP_RE, "sep"), (_COLON_RE, "colon"), (_WORD_RE, "text")
+    ):
         for m in pattern.finditer(folded):
             if take(m.start(), m.end()):
                 tokens.append(_Token(kind, m.start(), m.end()))
     tokens.sort(key=lambda t: t.start)
-    return _answer_words(tokens)
+    return _answer_words(_spaced(tokens))
+
+
+def _spaced(tokens: list[_Token]) -> list[_Token]:
+    """The tokens without the gaps, each knowing the width of the gap on either side."""
+    kept: list[_Token] = []
+    for i, token in enumerate(tokens):
+        if token.kind == "gap":
+            continue
+        before = tokens[i - 1] if i > 0 else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        kept.append(_Token(
+            token.kind, token.start, token.end, token.category, token.after_only,
+            space_before=before.end - before.start if before and before.kind == "gap" else 1,
+            space_after=after.end - after.start if after and after.kind == "gap" else 1,
+        ))
+    return kept
 
 
 def _answer_words(tokens: list[_Token]) -> list[_Token]:
@@ -176,6 +206,13 @@ def _marks(tokens: list[_Token]) -> list[_Mark]:
         options = []
         nxt = None if token.after_only or _after_colon(tokens, i) else reach(tokens, i, 1)
         prev = reach(tokens, i, -1)
+        if prev is not None and nxt is not None:
+            # One space on one side, a wide gap on the other: the mark is the near choice's.
+            before, after = token.space_before, token.space_after
+            if before >= 2 * after:
+                prev = None
+            elif after >= 2 * before:
+                nxt = None
         if prev is not None:
             options.append((prev, "after"))
         if nxt is not None:
@@ -298,6 +335,40 @@ def read_category(text: str, form: FormDefinition | None = None) -> CategoryRead
     return _from_words(tokens, form, text, folded)
 
 
+# --- a row of boxes after its label ("Type de dysfonctionnement [ ] Erreur de transfert ...") --
+
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def box_row_start(line: str, form: FormDefinition | None = None) -> int | None:
+    """Where a row of check boxes starts in `line` (its first mark or choice), when the line
+    names two choices or more and ticks or draws a box: what comes before is the label, even
+    with no separator ("Type de dysfonctionnement [ ] Erreur de transfert [X] Autre"). None
+    for any other line."""
+    whole = fold(line)
+    if not _MARK_RE.search(whole):
+        return None  # most lines: no mark at all
+    form = form or default_form()
+    if len({t.category for t in _choices(whole, form)}) < 2:
+        return None
+    words = list(_WORD_SPAN.finditer(line))
+    folded = [fold(w[0]) for w in words]
+    joined = " ".join(folded)
+    tokens = [t for t in _tokens(joined, form) if t.kind in ("choice", "tick", "empty")]
+    if len({t.category for t in tokens if t.category}) < 2:
+        return None
+    if not any(t.kind in ("tick", "empty") and not t.after_only for t in tokens):
+        return None  # "oui" and "non" alone: a sentence may hold them and two choices' names
+    start, offset = tokens[0].start, 0
+    for word, text in zip(words, folded, strict=True):
+        if start < offset + len(text) + 1:
+            inside = start - offset
+            # Folding kept the word's length ("dysfonctionnement:[x]"): cut inside it.
+            return word.start() + (inside if len(text) == len(word[0]) else 0)
+        offset += len(text) + 1
+    return None
+
+
 # --- check boxes written one per line ("Erreur de transfert d'appel : X") --------------------
 
 _BOX_ENDS = frozenset(f"[]()xX{_TICK_GLYPHS}{_EMPTY_GLYPHS}")
@@ -335,6 +406,12 @@ def _line_state(value: str) -> tuple[bool | None, str]:
     return m["tick"] is not None or m["word"] in ("oui", "coche", "cochee"), folded[m.end() :]
 
 
+def box_mark(value: str) -> bool | None:
+    """Whether a check box line's value ticks its box (True), leaves it empty (False), or holds
+    text and no mark at all (None: "Information erronée : la piscine serait ouverte")."""
+    return _line_state(value)[0]
+
+
 def is_ticked(value: str) -> bool:
     """A value that alone says a check box is ticked: "X", "☒", "[x]", "oui"."""
     ticked, rest = _line_state(value)
@@ -361,7 +438,12 @@ def box_lines_text(
     if written:
         reading = read_category(written, form)
         if reading.category is not None:
-            parts.insert(0, f"[X] {labels[reading.category]}")
+            # A choice named without a mark, in a list where a choice left unticked is its
+            # name alone ("Autre" under "Information erronée X"), is one of the unticked ones.
+            unmarked = not _MARK_RE.search(_fold(written))
+            plain = any(not _MARK_RE.search(_fold(value)) for _, value in lines)
+            mark = " " if unmarked and plain else "X"
+            parts.insert(0, f"[{mark}] {labels[reading.category]}")
         elif _choices(_fold(written), form):
             parts.insert(0, written)
     return " / ".join(parts)

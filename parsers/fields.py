@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from parsers.category import box_lines_text
+from parsers.category import box_lines_text, box_mark
 from parsers.form import FormDefinition, default_form
 from parsers.labels import OTHER
 from parsers.model import Category, FieldError
@@ -61,11 +61,14 @@ def collect(
     box_label = ""
     waiting: list[_Open] = []
     for index, pair in enumerate(pairs):
-        value = clean_value(pair.value, keep_lines=pair.field == "category")
+        value = clean_value(pair.value, keep_layout=pair.field == "category")
         if pair.field.startswith("cat:"):
-            boxes.append((pair.field[4:], value))  # type: ignore[arg-type] # form.yaml's values
-            box_label = box_label or pair.label
-            continue
+            rubrique = _rubrique_of_box(pairs, index, value, form)
+            if rubrique is None:
+                boxes.append((pair.field[4:], value))  # type: ignore[arg-type] # form.yaml's
+                box_label = box_label or pair.label
+                continue
+            pair = Pair(rubrique, pair.value, pair.label)
         found = form.match(pair.label) if pair.label else None
         if found and found.ambiguous and pair.field in found.fields:
             rubriques = tuple(f for f in found.fields if f != OTHER and not f.startswith("cat:"))
@@ -82,6 +85,27 @@ def collect(
         raw.values["category"] = listed
         raw.read_from.setdefault("category", box_label)
     return raw
+
+
+def _rubrique_of_box(
+    pairs: list[Pair], index: int, value: str, form: FormDefinition
+) -> str | None:
+    """The rubrique a line read as a check box stands for when it is none: its label is also
+    a rubrique's ("Information erronée" for "Information erronée communiquée") and the line
+    holds text and no mark, or nothing and no other box stands beside it."""
+    pair = pairs[index]
+    found = form.match(pair.label)
+    rubrique = next(
+        (f for f in found.fields if f != OTHER and not f.startswith("cat:")), None
+    ) if found else None
+    if rubrique is None:
+        return None
+    mark = box_mark(value)
+    if mark is None and not is_blank(value):
+        return rubrique
+    near = [pairs[i] for i in (index - 1, index + 1) if 0 <= i < len(pairs)]
+    alone = not any(p.field.startswith("cat:") or p.field == "category" for p in near)
+    return rubrique if alone and not value else None
 
 
 class _Decider:

@@ -249,12 +249,19 @@ def _pieces(tree: HtmlTree, drop_tables: bool, drop_quotes: bool) -> list[str]:
     return out
 
 
+def _shown_spaces(run: re.Match[str]) -> str:
+    """White space as a browser shows it: spaces collapse into one, each non-breaking space
+    stays ("X&nbsp;&nbsp; Autre": the gap an agent made between two check boxes)."""
+    kept = sum(1 for c in run[0] if c != " ")
+    return " " * (kept + (kept < len(run[0]))) if kept else " "
+
+
 def html_to_text(
     html: str | HtmlTree, *, drop_tables: bool = False, drop_quotes: bool = False
 ) -> str:
     """Readable text with one line per paragraph, `<br>` or table row."""
     text = "".join(_pieces(parse_html(html), drop_tables, drop_quotes))
-    lines = [_LINE_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
+    lines = [_LINE_SPACES.sub(_shown_spaces, line).strip(" ") for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if not line.strip() and out and not out[-1].strip():

@@ -28,7 +28,10 @@ _SERVICE_WORDS = frozenset(
         "centre", "sous",
     }
 )
-_ACRONYM = re.compile(r"^[A-Z]{2,6}\b")
+#: An acronym ("DPE"), not a word of a name in capitals ("MAIRIE DU 20EME").
+_ACRONYM = re.compile(
+    r"^(?!(?:DU|DE|DES|LA|LE|LES|ET|EN|AU|AUX|UN|UNE|PAR|POUR|SUR)\b)[A-Z]{2,6}\b"
+)
 _DATE_START = re.compile(
     r"^(?:\d|le\s+\d|le\s+1er|(?:" + "|".join(WEEKDAYS) + r")\b|hier|avant[\s-]?hier"
     r"|aujourd|ce\s+(?:matin|jour|soir|midi)|cet?\s+apres)"

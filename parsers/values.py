@@ -118,10 +118,15 @@ def has_time(text: str) -> bool:
     return parse_time(text) is not None
 
 
-def clean_value(value: str, *, keep_lines: bool = False) -> str:
-    """Spaces collapsed, stray punctuation trimmed; `keep_lines`: line breaks kept (one box a
-    line in a category value says which box a mark belongs to)."""
-    if keep_lines:
-        lines = (clean_spaces(line) for line in value.splitlines())
+def clean_value(value: str, *, keep_layout: bool = False) -> str:
+    """Spaces collapsed, stray punctuation trimmed; `keep_layout`: line breaks and the spaces
+    inside a line kept (in a category value, one box a line, or the wide gap between two
+    choices of a row, say which choice a mark belongs to)."""
+    if keep_layout:
+        lines = (_BLANKS.sub(" ", line).strip() for line in value.splitlines())
         return "\n".join(line for line in lines if line).strip(" :;,")
     return clean_spaces(value).strip(" :;,")
+
+
+#: White space other than the ordinary space and line breaks.
+_BLANKS = re.compile(r"[^\S\n\t]")
