@@ -192,11 +192,10 @@ def _reads_as_value(found: LabelMatch, label: str, value: str, form: FormDefinit
     return found.score >= 0.95 and full and _VALUE_START.match(value) is not None
 
 
-def _read_already(label: str, pairs: list[Pair], form: FormDefinition) -> bool:
-    """Whether every rubrique `label` may stand for already has a value in `pairs`."""
+def _read_already(label: str, read: set[str], form: FormDefinition) -> bool:
+    """Whether every rubrique `label` may stand for is already among the `read` ones."""
     found = form.match(label)
-    filled = {p.field for p in pairs if not is_blank(p.value)}
-    return found is not None and all(f in filled for f in found.fields)
+    return found is not None and all(f in read for f in found.fields)
 
 
 def _same_rubrique(
@@ -308,6 +307,7 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     ]
     pairs: list[Pair] = []
+    read: set[str] = set()  # rubriques of `pairs` with a value
     field: str | None = None
     label = ""
     parts: list[str] = []
@@ -321,6 +321,8 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
     def flush() -> None:
         if field is not None:
             pairs.append(Pair(field, "\n".join(p for p in parts if p).strip(), label))
+            if not is_blank(pairs[-1].value):
+                read.add(field)  # kept as it goes: a long text of labels stays linear
 
     for index, line in enumerate(lines):
         stripped = _QUOTE.sub("", line).strip()
@@ -340,7 +342,7 @@ def extract_pairs(text: str, form: FormDefinition | None = None) -> list[Pair]:
         if bare_row and field == "category" and not any(parts) and found:
             parts.append(found[2])  # the row of boxes under its label
             continue
-        if found and field in LONG_FIELDS and any(parts) and _read_already(found[1], pairs, form):
+        if found and field in LONG_FIELDS and any(parts) and _read_already(found[1], read, form):
             found = None  # "Service : état civil" in a description, the service read above: text
         if found and field and not any(parts) and _same_rubrique(field, found, stripped, form):
             found = None  # "Service déclarant" / "MAIRIE DU 20E": the value under its label
