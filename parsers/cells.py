@@ -35,10 +35,20 @@ COVERED_LEFT: Covered = Covered()
 COVERED_ABOVE: Covered = CoveredAbove()
 
 
+#: A gap the agent made on purpose (two spaces or more, a tab) inside a line of a cell.
+_GAP = re.compile(r"[^\S\n]{2,}|\t")
+
+
 def cell_lines(parts: Iterable[str]) -> str:
-    """A cell's text from its paragraphs: one line each (line breaks inside kept), spaces
-    collapsed, empty lines dropped. "Date : 12/03" and "Heure : 14h" stay two lines."""
-    lines = (clean_spaces(line) for part in parts for line in part.split("\n"))
+    """A cell's text from its paragraphs: one line each (line breaks inside kept), empty
+    lines dropped, spaces collapsed but for the wide gaps typed to lay choices out, kept as
+    three spaces ("Erreur de transfert X   Information erronée   Autre": the mark is the first
+    choice's). "Date : 12/03" and "Heure : 14h" stay two lines."""
+    lines = (
+        "   ".join(clean_spaces(piece) for piece in _GAP.split(line.strip()))
+        for part in parts
+        for line in part.split("\n")
+    )
     return "\n".join(line for line in lines if line)
 
 

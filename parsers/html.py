@@ -109,7 +109,9 @@ def _strings(cell: Element) -> list[str]:
 
 def cell_text(cell: Element) -> str:
     # A space between strings keeps words of separate tags apart: "<b>Nom</b><i>Prénom".
-    return cell_lines([" ".join(_strings(cell))])
+    # White space is then shown as a browser shows it: a wide gap is only non-breaking spaces.
+    text = " ".join(_strings(cell))
+    return cell_lines([_LINE_SPACES.sub(_shown_spaces, line) for line in text.split("\n")])
 
 
 def _span(cell: Element, name: str, cap: int) -> int:

@@ -464,3 +464,27 @@ def test_a_value_worded_like_a_label_stays_a_value(fmt: str) -> None:
     [fiche] = fiches(fmt, spec)
     assert fiche["agent_3975"] == "Téléconseillère"
     assert norm(fiche["description"]) == norm(V["description"])
+
+
+ROW_OF_BOXES = "Erreur de transfert d'appel X   Information erronée   Autre"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt", "xlsx", "ods"])
+def test_a_mark_in_a_cell_belongs_to_the_choice_its_gap_shows(fmt: str) -> None:
+    """Spaces typed in a cell are what the agent sees: the mark one space after the first
+    choice and three before the second is the first choice's."""
+    spec = [*pairs("service", "call_date"), [L["category"], ROW_OF_BOXES], pair("description")]
+    (fiche,) = fiches(fmt, spec)
+    assert fiche["category"] == "transfer_error"
+
+
+def test_a_browser_shows_no_gap_so_the_html_cell_is_asked_about() -> None:
+    """In HTML, ordinary spaces collapse as a browser shows them: the mark stands between two
+    choices at the same distance, so the agent is asked; non-breaking spaces are a gap."""
+    spec = [*pairs("service", "call_date"), [L["category"], ROW_OF_BOXES], pair("description")]
+    result = classify(email("html", spec), CTX)
+    assert not isinstance(result, FicheResult)
+    assert any("croix" in e.message for e in result.errors), result
+    spec[2] = [L["category"], ROW_OF_BOXES.replace("X   ", "X\u00a0\u00a0 ")]
+    (fiche,) = fiches("html", spec)
+    assert fiche["category"] == "transfer_error"
