@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 from intake.approvals import record_decision, send_request
@@ -66,9 +67,11 @@ def _read_knowing_our_mails(
 def _relay(
     rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], comment: str | None
 ) -> None:
-    """A copy of the comment to whoever the routing rule named, never back to its author."""
+    """A copy of the comment to whoever the routing rule named, never back to its author,
+    and only from someone who answers a mail we sent them about the ticket: anyone can write
+    « RE: [ref] », and what we relay goes out under our name to supervisors and managers."""
     targets = [a for a in ticket.get("relay_to") or [] if a != info.sender]
-    if not comment or not targets:
+    if not comment or not targets or not _answers_our_mail(rt, info, ticket):
         return
     hidden = hidden_fields(rt.rules, ticket, targets)
     mail = rt.mails.make(
@@ -86,6 +89,22 @@ def _relay(
         auto_submitted="auto-generated",
     )
     queue_mail(rt, mail, ticket["id"], hidden)
+
+
+#: A Message-ID in a threading header; the first ones only (In-Reply-To comes first), a
+#: References header can be long.
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+_THREAD_DEPTH = 50
+
+
+def _answers_our_mail(rt: Runtime, info: MessageInfo, ticket: dict[str, Any]) -> bool:
+    """The reply quotes the Message-ID of a mail we sent its author about this ticket, which
+    nobody else can know (a random part in each)."""
+    ids = _MESSAGE_ID.findall(info.threading)[:_THREAD_DEPTH]
+    return any(
+        m["ticket_id"] == ticket["id"] and info.sender in m["recipients"]
+        for m in rt.store.sent_mails(ids)
+    )
 
 
 def _event(

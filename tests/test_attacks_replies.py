@@ -296,3 +296,37 @@ def test_completing_a_fiche_is_authenticated_as_a_decision_is(
         assert h.ticket(ref)["status"] == "pending_approval"
     finally:
         h.close()
+
+
+# -- comments: what we relay under our name -------------------------------------------------
+
+
+def test_only_a_reply_to_our_mail_from_its_recipient_is_relayed(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP
+) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    import yaml
+    from helpers import SHIPPED
+
+    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"][0]["relay_comments_to"] = ["plateforme-3975", "service.supervisors"]
+    rules_path = tmp_path / "rules.yaml"
+    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
+    try:
+        ref, _ = request_of(h)
+        ack_row = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+        ack = message_from_bytes(ack_row["raw"], policy=default)
+        phishing = "Urgent : reconnectez-vous sur http://paris-fr.evil.example"
+        h.send(fresh(PIRATE, ref, phishing))
+        h.send(fresh(AGENT, ref, phishing))  # the reporter's address, written by anyone
+        h.send(reply(ack, sender=PIRATE, body=phishing))  # type: ignore[arg-type]
+        assert h.new_mails() == []
+        assert h.events(ref).count("comment") == 3  # kept on the ticket all the same
+        h.send(reply(ack, sender=AGENT, body="L'usager a rappelé."))  # type: ignore[arg-type]
+        (relayed,) = h.new_mails()
+        assert "L'usager a rappelé." in text_of(relayed)
+    finally:
+        h.close()
