@@ -178,7 +178,9 @@ def test_the_reporter_completes_in_two_answers_each_with_its_own_token(h: Harnes
     assert again["To"] == AGENT and "Description" in text_of(again)
     # What they wrote comes back to them, and only to them.
     assert "Ducros" in text_of(again)
-    h.send(reply(again, sender=AGENT, body=still + "Description : Transfert au 11e.\n"))
+    # Addresses are compared whatever their case.
+    shouting = AGENT.upper()
+    h.send(reply(again, sender=shouting, body=still + "Description : Transfert au 11e.\n"))
     ticket = h.ticket(ref)
     assert (ticket["status"], ticket["call_date"]) == ("pending_approval", "2026-03-12")
     assert {str(m["To"]) for m in h.new_mails()} == {AGENT, CHEF}
