@@ -45,8 +45,11 @@ def send_request(
     *,
     message_row: int | None,
     extra: dict[str, Any] | None = None,
+    procedure: bool = True,
 ) -> None:
-    """A request (or a reminder, or a question) that a reply from `approver` can answer."""
+    """A request (or a reminder, or a question) that a reply from `approver` can answer.
+    A question in answer to their reply is no mail of the procedure (`procedure=False`):
+    the daily cap against loops applies to it."""
     token = make_token(rt.secret, ticket["id"], approver, round_)
     hidden = hidden_fields(rt.rules, ticket, [approver])
     context = {
@@ -66,6 +69,7 @@ def send_request(
         tag=token.tag,
         # The HTML alternative, where the template has one, carries the two one-click buttons.
         html=rt.mails.renderer.has_html(template),
+        procedure=procedure,
     )
     queue_mail(rt, mail, ticket["id"], hidden)
 
@@ -130,13 +134,22 @@ def _tell_reporter(
         return
     template = "fiche-validee" if decision == "approve" else "fiche-refusee"
     hidden = hidden_fields(rt.rules, ticket, [reporter])
+    now = rt.now_iso()
+    # A transmission to an address suppressed after a delivery failure waits: say so.
+    waiting = [a for a in ticket["recipients"] or [] if rt.store.suppressed(a.lower(), now)]
     mail = rt.mails.make(
         template,
         to=[reporter],
-        context={**mail_context(ticket, hidden), "reason": reason, "approver": approver},
+        context={
+            **mail_context(ticket, hidden),
+            "reason": reason,
+            "approver": approver,
+            "waiting": waiting if decision == "approve" else [],
+        },
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=message_row,
+        procedure=True,
     )
     queue_mail(rt, mail, ticket["id"], hidden)
 

@@ -45,13 +45,16 @@ class Settings(BaseModel):
     #: and others): the token comes from `oauth2_token_command`, else $INTAKE_OAUTH2_TOKEN.
     auth: Literal["password", "xoauth2"] = "password"
     oauth2_token_command: str | None = None
-    #: When set, an approval or rejection only counts if our mail server (this authserv-id)
-    #: vouches for the sender in the topmost Authentication-Results header (DMARC, or DKIM/SPF
-    #: aligned with the From domain), on top of the approval token.
+    #: When set, an approval, a rejection or a completed fiche only counts if our mail server
+    #: (this authserv-id) vouches for the From domain itself in the topmost
+    #: Authentication-Results header (DMARC for it, or DKIM/SPF for it or a parent domain),
+    #: on top of the token.
     require_authenticated_replies: str | None = None
     #: A larger message is stored but not read; its sender is asked to send the fiche alone.
     max_message_mb: int = Field(default=25, ge=1)
-    #: At most this many mails to one address in 24 hours; the rest wait (loop protection).
+    #: At most this many answers to incoming mail to one address in 24 hours; the rest wait
+    #: (loop protection). Mail the procedure needs (requests, reminders, transmissions,
+    #: decision notices) is neither held nor counted.
     max_mails_per_recipient_per_day: int = Field(default=50, ge=1)
     #: A message holding more fiches than this registers none; its sender is told why.
     max_fiches_per_message: int = Field(default=20, ge=1)

@@ -8,7 +8,7 @@ from typing import Any
 from intake.approvals import open_round
 from intake.headers import MessageInfo
 from intake.masking import mask_all
-from intake.privacy import AGENT_FIELD, hidden_fields, without_agent_name
+from intake.privacy import hidden_fields, without_agent_name
 from intake.runtime import Runtime
 from intake.tickets import (
     enqueue_forwarding,
@@ -17,7 +17,9 @@ from intake.tickets import (
     new_reference,
     queue_mail,
     template_for,
+    withheld_name,
 )
+from intake.tokens import COMPLETION_ROUND, make_token
 from outbox.fiche_view import LABELS, fiche_lines
 from parsers.model import Fiche, FicheRead, FicheResult, FieldError, IgnoredResult, InvalidResult
 from rules.engine import route
@@ -244,7 +246,10 @@ def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResu
 def reject_again(
     rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], result: InvalidResult
 ) -> None:
-    """Record the problems on the ticket and tell the sender, in French, how to fix them."""
+    """Record the problems on the ticket and tell its reporter, in French, how to fix them.
+
+    The reporter is the address the first answer went to (the sender's). The answer carries
+    a token made for that address: only a reply to it, from it, completes the fiche."""
     errors = [{**e.model_dump(), "label": LABELS.get(e.field, e.field)} for e in result.errors]
     rt.store.update_ticket(ticket["id"], errors=errors, updated_at=rt.now_iso())
     rt.store.add_event(
@@ -255,19 +260,24 @@ def reject_again(
         message_row=row,
         errors=[e["field"] for e in errors],
     )
-    if not info.reply_to:
+    reporter = ticket.get("reporter_email")
+    if not reporter:
         return
-    hidden = hidden_fields(rt.rules, ticket, [info.reply_to])
-    # Problems may quote what was written, the agent's name included.
-    name = ticket.get(AGENT_FIELD) if AGENT_FIELD in hidden else None
+    hidden = hidden_fields(rt.rules, ticket, [reporter])
+    token = make_token(rt.secret, ticket["id"], reporter, COMPLETION_ROUND)
     mail = rt.mails.make(
         "fiche-invalide",
-        to=[info.reply_to],
-        context={**mail_context(ticket, hidden), "errors": mask_all(errors, name)},
+        to=[reporter],
+        # Problems may quote what was written, the agent's name included.
+        context={
+            **mail_context(ticket, hidden),
+            "errors": mask_all(errors, withheld_name(ticket, hidden)),
+        },
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=row,
         in_reply_to=info.message_id or None,
+        tag=token.tag,
     )
     queue_mail(rt, mail, ticket["id"], hidden)
 

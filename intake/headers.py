@@ -22,6 +22,8 @@ class MessageInfo:
     threading: str
     #: The topmost Authentication-Results header: the one our own server added, if any.
     auth_results: str = ""
+    #: Every From header, as written: a decision needs exactly one, naming one address.
+    from_fields: tuple[str, ...] = ()
 
 
 THREADING_HEADERS = ("In-Reply-To", "References", "To", "Cc", "Delivered-To", "X-Original-To")
@@ -47,18 +49,22 @@ def _decoded(value: str) -> str:
         return value  # a malformed encoded word is kept as it came
 
 
-def _headers(raw: bytes) -> dict[str, str]:
-    """The first value of each header the pipeline needs. The `compat32` policy keeps values
-    raw: the `default` policy's header registry parses every one, at several times the cost."""
+def _headers(raw: bytes) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The first value of each header the pipeline needs, and every From. The `compat32`
+    policy keeps values raw: the `default` policy's header registry parses every one, at
+    several times the cost."""
     found: dict[str, str] = {}
+    froms: list[str] = []
     end = raw.find(b"\r\n\r\n")
     end = raw.find(b"\n\n") if end < 0 else end
     head = raw if end < 0 else raw[: end + 2]  # the body is not needed: never read it
     for name, value in BytesHeaderParser(policy=compat32).parsebytes(head).raw_items():
         key = name.lower()
+        if key == "from":
+            froms.append(_text(value))
         if key in WANTED and key not in found:
             found[key] = _text(value)
-    return found
+    return found, tuple(froms)
 
 
 def _answerable(address: str) -> bool:
@@ -68,7 +74,7 @@ def _answerable(address: str) -> bool:
 
 
 def read_info(raw: bytes) -> MessageInfo:
-    headers = _headers(raw)
+    headers, froms = _headers(raw)
     sender = parseaddr(headers.get("from", ""))[1].lower()
     sender = sender if _answerable(sender) else ""
     reply_to = [a for _, a in getaddresses([headers.get("reply-to", "")]) if _answerable(a)]
@@ -81,4 +87,5 @@ def read_info(raw: bytes) -> MessageInfo:
         size=len(raw),
         threading=" ".join(_decoded(headers.get(h.lower(), "")) for h in THREADING_HEADERS),
         auth_results=headers.get("authentication-results", ""),
+        from_fields=froms,
     )

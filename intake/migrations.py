@@ -220,3 +220,12 @@ def agent_name_masked(db: Database) -> None:
             [*(masked[c] for c in KEPT_FREE_TEXT), ticket_id],
         )
 
+
+
+@migrations(name="0009_outbox_purpose")
+def outbox_purpose(db: Database) -> None:
+    # `answer`: a mail written because a mail came in (acknowledgement, « fiche incomplète »,
+    # explanation, relayed comment): the daily cap per recipient, against loops with
+    # auto-responders, applies to these. `procedure`: requests, reminders, transmissions and
+    # decision notices, which the cap never holds.
+    db.table("outbox").add_column("purpose", str, not_null_default="answer")

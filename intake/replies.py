@@ -3,22 +3,28 @@
 A reply is read again knowing the mails we sent for its ticket (their bytes are in the
 outbox): any line of them it quotes, whatever marks it, is our text and never the answer.
 Only an approver named for the ticket's current round, replying with the token we made for
-them, can decide. Anything else changes nothing: it is recorded, and a colleague we know gets
-a polite explanation (a stranger gets nothing, so forged mail cannot make us write to anyone).
+them, can decide; only the reporter of an incomplete fiche, replying with the token of our
+« fiche incomplète » answer, can complete it. Either needs a From naming one address beyond
+doubt (intake/authres.py). Anything else changes nothing: it is recorded, and a colleague we
+know gets a polite explanation, at most one per ticket and day (a stranger gets nothing, so
+forged mail cannot make us write to anyone, nor fill anyone's mailbox).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from typing import Any
 
 from intake.approvals import record_decision, send_request
-from intake.authres import authenticated
+from intake.authres import authenticated, author_problem
 from intake.headers import MessageInfo
+from intake.masking import mask_name
 from intake.privacy import hidden_fields
 from intake.runtime import Runtime
-from intake.tickets import mail_context, queue_mail, template_for
-from intake.tokens import Token, find_tokens, verify
+from intake.tickets import mail_context, queue_mail, template_for, withheld_name
+from intake.tokens import COMPLETION_ROUND, Token, find_tokens, verify
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
 from parsers.own import OwnText
@@ -34,8 +40,8 @@ def handle_reply(
     with rt.store.transaction():
         if ticket is None:
             _event(rt, info, row, None, "reply_unknown_ticket", ref=result.ref)
-        elif ticket["status"] == "invalid" and _is_reporter(info, ticket):
-            _corrected_fiche(rt, info, row, ticket, result, raw)
+        elif ticket["status"] == "invalid":
+            _completion(rt, info, row, ticket, result, raw)
         elif ticket["status"] == "pending_approval" and _tries_to_decide(info, ticket):
             _decision(rt, info, row, ticket, result)
         else:
@@ -61,16 +67,20 @@ def _read_knowing_our_mails(
 def _relay(
     rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], comment: str | None
 ) -> None:
-    """A copy of the comment to whoever the routing rule named, never back to its author."""
+    """A copy of the comment to whoever the routing rule named, never back to its author,
+    and only from someone who answers a mail we sent them about the ticket: anyone can write
+    « RE: [ref] », and what we relay goes out under our name to supervisors and managers."""
     targets = [a for a in ticket.get("relay_to") or [] if a != info.sender]
-    if not comment or not targets:
+    if not comment or not targets or not _answers_our_mail(rt, info, ticket):
         return
+    hidden = hidden_fields(rt.rules, ticket, targets)
     mail = rt.mails.make(
         template_for(ticket, "commentaire"),
         to=targets,
         context={
-            **mail_context(ticket, hidden_fields(rt.rules, ticket, targets)),
-            "comment": comment,
+            **mail_context(ticket, hidden),
+            # A comment may name the 39 75 agent as a fiche does.
+            "comment": mask_name(comment, withheld_name(ticket, hidden)),
             "author": info.sender,
         },
         ref=ticket["ref"],
@@ -78,7 +88,23 @@ def _relay(
         message_row=row,
         auto_submitted="auto-generated",
     )
-    queue_mail(rt, mail, ticket["id"])
+    queue_mail(rt, mail, ticket["id"], hidden)
+
+
+#: A Message-ID in a threading header; the first ones only (In-Reply-To comes first), a
+#: References header can be long.
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+_THREAD_DEPTH = 50
+
+
+def _answers_our_mail(rt: Runtime, info: MessageInfo, ticket: dict[str, Any]) -> bool:
+    """The reply quotes the Message-ID of a mail we sent its author about this ticket, which
+    nobody else can know (a random part in each)."""
+    ids = _MESSAGE_ID.findall(info.threading)[:_THREAD_DEPTH]
+    return any(
+        m["ticket_id"] == ticket["id"] and info.sender in m["recipients"]
+        for m in rt.store.sent_mails(ids)
+    )
 
 
 def _event(
@@ -99,25 +125,87 @@ def _event(
     )
 
 
-def _is_reporter(info: MessageInfo, ticket: dict[str, Any]) -> bool:
-    return info.sender in {(ticket.get("reporter_email") or "").lower(), info.reply_to}
-
-
-def _ticket_tokens(info: MessageInfo, ticket: dict[str, Any]) -> list[Token]:
-    return [t for t in find_tokens(info.threading) if t.ticket_id == ticket["id"]]
+def _ticket_tokens(info: MessageInfo, ticket: dict[str, Any], *, completion: bool) -> list[Token]:
+    """The reply's tokens for this ticket: those of its approval rounds, or (`completion`)
+    that of our « fiche incomplète » answer."""
+    return [
+        t
+        for t in find_tokens(info.threading)
+        if t.ticket_id == ticket["id"] and (t.round == COMPLETION_ROUND) == completion
+    ]
 
 
 def _tries_to_decide(info: MessageInfo, ticket: dict[str, Any]) -> bool:
     """A reply that carries an approval token or comes from an approver. An agent answering
     "ok merci" to an acknowledgement is only commenting."""
-    return bool(_ticket_tokens(info, ticket) or info.sender in ticket["approvers"])
+    return bool(
+        _ticket_tokens(info, ticket, completion=False) or info.sender in ticket["approvers"]
+    )
+
+
+def _completion(
+    rt: Runtime,
+    info: MessageInfo,
+    row: int,
+    ticket: dict[str, Any],
+    result: ReplyResult,
+    raw: bytes,
+) -> None:
+    """A reply about a fiche not yet complete. Only its reporter, answering our « fiche
+    incomplète » mail, may complete it: anyone else would be sent the fiche back and could
+    route it anywhere. Their reply changes nothing and is sent nothing; a reply that only
+    claims the reporter's address gets them, at that address, how to do it."""
+    why = _not_the_reporter(rt, info, ticket)
+    if why is None:
+        _corrected_fiche(rt, info, row, ticket, result, raw)
+        return
+    _event(
+        rt,
+        info,
+        row,
+        ticket,
+        "completion_refused",
+        reason=why,
+        problem=author_problem(info.from_fields),
+    )
+    if why in ("no_token", "unauthenticated") and info.sender == ticket.get("reporter_email"):
+        _explain(rt, info, row, ticket, why)
+
+
+def _not_the_reporter(rt: Runtime, info: MessageInfo, ticket: dict[str, Any]) -> str | None:
+    """Why this reply is not proven to come from the fiche's reporter (None when it is)."""
+    if author_problem(info.from_fields):
+        return "ambiguous_from"
+    reporter = (ticket.get("reporter_email") or "").lower()
+    tokens = _ticket_tokens(info, ticket, completion=True)
+    if not (reporter and info.sender == reporter):
+        return "token_other_address" if tokens else "not_the_reporter"
+    if not any(verify(rt.secret, t, reporter) for t in tokens):
+        return "no_token"
+    authserv = rt.settings.require_authenticated_replies
+    if authserv and not authenticated(info.auth_results, authserv, info.sender):
+        return "unauthenticated"
+    return None
 
 
 def _decision(
     rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], result: ReplyResult
 ) -> None:
     round_ = ticket["approval_round"]
-    tokens = _ticket_tokens(info, ticket)
+    tokens = _ticket_tokens(info, ticket, completion=False)
+    if problem := author_problem(info.from_fields):
+        # Who wrote it is in doubt: no decision, and nobody to explain it to.
+        _event(
+            rt,
+            info,
+            row,
+            ticket,
+            "decision_refused",
+            reason="ambiguous_from",
+            problem=problem,
+            decision=result.decision,
+        )
+        return
     mine = [t for t in tokens if verify(rt.secret, t, info.sender)]
     current = [t for t in mine if t.round == round_]
     approval = next(
@@ -156,6 +244,7 @@ def _decision(
                 "demande-precision",
                 message_row=row,
                 extra={"answer": result.comment or ""},
+                procedure=False,
             )
         return
     record_decision(
@@ -190,14 +279,20 @@ def _is_known_colleague(rt: Runtime, address: str, ticket: dict[str, Any]) -> bo
         return False
     people = {(ticket.get("reporter_email") or "").lower(), rt.rules.rules.queue.lower()}
     people.update(ticket["approvers"] or [], ticket["recipients"] or [])
-    for entry in rt.rules.directory:
-        people.update(a.lower() for a in entry.supervisors + entry.contacts)
-    return address in people
+    return address in people or rt.rules.directory.knows(address)
+
+
+#: The explanation that a reply could not count; one per ticket and day at most, so forged
+#: replies cannot fill anyone's mailbox (nor the daily cap of answers to their address).
+EXPLANATION = "reponse-non-prise-en-compte"
 
 
 def _explain(rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], why: str) -> None:
+    since = (rt.clock() - dt.timedelta(days=1)).isoformat()
+    if rt.store.queued_since(ticket["id"], EXPLANATION, since):
+        return
     mail = rt.mails.make(
-        "reponse-non-prise-en-compte",
+        EXPLANATION,
         to=[info.sender],
         context={
             "ticket": {"ref": ticket["ref"], "status": ticket["status"]},

@@ -10,6 +10,7 @@ from intake.config import Settings
 from intake.oauth import configured_token
 from intake.store import Store
 from intake.tokens import load_secret
+from outbox.deliver import Limits
 from outbox.mails import MailFactory
 from outbox.render import Renderer
 from outbox.senders import Sender, open_sender
@@ -74,3 +75,12 @@ def open_outbox(settings: Settings) -> Sender:
     """The configured sender, logging in with XOAUTH2 when `auth: xoauth2`."""
     token = configured_token(settings.auth, settings.oauth2_token_command)
     return open_sender(settings.outbox, settings.base_dir, token)
+
+
+def loop_limits(settings: Settings) -> Limits:
+    """The caps of the settings that every delivery round applies."""
+    return Limits(
+        settings.sender_address,
+        settings.max_mails_per_recipient_per_day,
+        settings.max_mails_per_sender_per_day,
+    )

@@ -84,7 +84,7 @@ EXTRA: dict[str, dict[str, Any]] = {
         "reply_address": SAMPLE_REPLY_ADDRESS,
     },
     "fiche-invalide": {"errors": _ERRORS},
-    "fiche-validee": {"reason": None, "approver": "chef.accueil.m12@paris.fr"},
+    "fiche-validee": {"reason": None, "approver": "chef.accueil.m12@paris.fr", "waiting": []},
     "fiche-refusee": {"reason": "Doublon du signalement d'hier.", "approver": "chef@paris.fr"},
     "transmission": {},
     "commentaire": {

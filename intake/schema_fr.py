@@ -44,17 +44,22 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "oauth2_token_command": "Avec auth: xoauth2, la commande qui affiche un jeton OAuth 2 "
         "valide (sinon la variable INTAKE_OAUTH2_TOKEN).",
         "require_authenticated_replies": "Nom (authserv-id) de notre serveur de courrier : une "
-        "validation ne compte que si son en-tête Authentication-Results garantit l'expéditeur.",
+        "validation, ou une fiche complétée par réponse, ne compte que si son en-tête "
+        "Authentication-Results garantit le domaine de l'expéditeur lui-même (DMARC, ou "
+        "DKIM/SPF de ce domaine).",
         "max_message_mb": "Taille maximale d'un message lu, en Mo ; au-delà il est gardé mais "
         "pas lu, et l'expéditeur est prié d'envoyer la fiche seule.",
-        "max_mails_per_recipient_per_day": "Nombre maximal de courriels à une même adresse en "
-        "24 heures ; les suivants attendent (protection contre les boucles).",
+        "max_mails_per_recipient_per_day": "Nombre maximal de réponses à des messages reçus "
+        "(accusés, fiches incomplètes, explications, commentaires relayés) envoyées à une même "
+        "adresse en 24 heures ; les suivantes attendent (protection contre les boucles). Les "
+        "demandes de validation, relances, transmissions et avis de décision n'attendent jamais.",
         "bounce_suppression_days": "Jours sans écrire à une adresse dont un courriel est "
         "revenu en erreur.",
         "max_fiches_per_message": "Nombre maximal de fiches lues dans un même message ; au-delà, "
         "aucune n'est enregistrée et l'expéditeur reçoit une seule réponse qui l'explique.",
         "max_mails_per_sender_per_day": "Nombre maximal de nos courriels qu'un même expéditeur "
-        "peut causer en 24 heures, toutes ses fiches comprises ; les suivants attendent.",
+        "peut causer en 24 heures, toutes ses fiches comprises (demandes de validation "
+        "incluses) ; les suivants attendent. Ce qui suit une décision n'est pas compté.",
         "parse_processes": "Processus qui lisent les messages à côté du programme (0 : aucun) ; "
         "par défaut 1 sur une machine à deux cœurs ou plus.",
     },

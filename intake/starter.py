@@ -114,7 +114,9 @@ ENTRIES = (
     ),
     Entry(
         "max_mails_per_recipient_per_day",
-        "At most this many mails to one address in 24 hours; the rest wait (loop protection).",
+        "At most this many answers to incoming mail (acknowledgements, incomplete fiches,\n"
+        "explanations, relayed comments) to one address in 24 hours; the rest wait (loop\n"
+        "protection). Requests, reminders, transmissions and decision notices never wait.",
         "50",
     ),
     Entry(
@@ -125,7 +127,8 @@ ENTRIES = (
     Entry(
         "max_mails_per_sender_per_day",
         "At most this many mails a day caused by one sender's fiches (acknowledgements,\n"
-        "answers, approval requests); the rest wait for the next day.",
+        "answers, approval requests); the rest wait for the next day. What follows a\n"
+        "decision is not counted.",
         "100",
     ),
     Entry(
@@ -156,8 +159,9 @@ ENTRIES = (
     ),
     Entry(
         "require_authenticated_replies",
-        "Optional: the authserv-id of your mail server. An approval then only counts when the\n"
-        "server vouches for the sender (DMARC, or aligned DKIM/SPF) in Authentication-Results.",
+        "Optional: the authserv-id of your mail server. An approval (or a fiche completed by\n"
+        "reply) then only counts when the server vouches for the sender's own domain (DMARC\n"
+        "for it, or DKIM/SPF for it) in Authentication-Results.",
         None,
         "mx.paris.fr",
     ),

@@ -279,10 +279,13 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")
 
     def sent_counts(self, since: str) -> dict[str, int]:
-        """Mails handed over to each address since `since`, in one pass over the outbox."""
+        """Answers to incoming mail handed over to each address since `since` (what the
+        daily cap per recipient counts), in one pass over the outbox."""
         counts: dict[str, int] = {}
         cursor = self.db.execute(
-            "select recipients from outbox where status = 'sent' and sent_at > ?", [since]
+            "select recipients from outbox where status = 'sent' and sent_at > ? "
+            "and purpose = 'answer'",
+            [since],
         )
         for (recipients,) in cursor:
             for address in json.loads(recipients):
@@ -298,6 +301,16 @@ class Store:
             [since],
         )
         return {str(origin): int(n) for origin, n in cursor}
+
+    def queued_since(self, ticket_id: int, template: str, since: str) -> bool:
+        """Whether a mail of `template` about this ticket was queued since `since`."""
+        return bool(
+            self.count(
+                "outbox",
+                "ticket_id = ? and template = ? and created_at > ?",
+                [ticket_id, template, since],
+            )
+        )
 
     def mails(self, status: str | None) -> list[Row]:
         where, args = ("status = ?", [status]) if status else (None, [])

@@ -28,10 +28,16 @@ def template_for(ticket: dict[str, Any], kind: str) -> str:
     return str((ticket.get("templates") or {}).get(kind, kind))
 
 
+def withheld_name(ticket: dict[str, Any], hidden: list[str] | None) -> str | None:
+    """The 39 75 agent's name when it is withheld from a mail (every form of it in any text
+    the mail carries must be masked), else None."""
+    return ticket.get(AGENT_FIELD) if AGENT_FIELD in (hidden or []) else None
+
+
 def mail_context(ticket: dict[str, Any], hidden: list[str] | None = None) -> dict[str, Any]:
     """What every template sees: the ticket and the fiche lines the recipient may read. When
     the agent's name is withheld, every form of it in the free text is masked too."""
-    name = ticket.get(AGENT_FIELD) if AGENT_FIELD in (hidden or []) else None
+    name = withheld_name(ticket, hidden)
     shown = mask_all({k: v for k, v in ticket.items() if k not in (hidden or [])}, name)
     return {
         "ticket": shown,
@@ -52,6 +58,7 @@ def enqueue_forwarding(rt: Runtime, ticket: dict[str, Any], *, message_row: int 
             ticket_id=ticket["id"],
             message_row=message_row,
             auto_submitted="auto-generated",
+            procedure=True,
         )
         queue_mail(rt, row, ticket["id"], hidden)
 

@@ -4,6 +4,10 @@ A From header is easy to forge, so a decision only counts when the reply carries
 that only this installation can make: an HMAC over (ticket, approver, round) keyed by a secret.
 The token travels in the request's Message-ID (returned in In-Reply-To/References) and in its
 Reply-To plus-address (returned in To).
+
+The « fiche incomplète » answer carries a token the same way, made for the address it was
+sent to and for round 0 (approval rounds count from 1): only that reporter, answering it, may
+complete the fiche.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ class Token:
         """The form carried in headers: `a<ticket>r<round>t<token>`."""
         return f"a{self.ticket_id}r{self.round}t{self.value}"
 
+
+#: The round of a fiche not yet complete: its token lets its reporter complete it.
+COMPLETION_ROUND = 0
 
 TAG_RE = re.compile(rf"\ba(\d{{1,12}})r(\d{{1,4}})t([0-9a-f]{{{TOKEN_LENGTH}}})\b")
 

@@ -18,13 +18,13 @@ from intake.outage import Outage
 from intake.pipeline import Outcome, process_source
 from intake.reload import reload_templates
 from intake.rules_alert import report_refused
-from intake.runtime import Runtime
+from intake.runtime import Runtime, loop_limits
 from intake.sample import Sample
 from intake.sources.base import Source
 from intake.store import Store
 from intake.worker_state import record_poll, record_start, record_stop
 from outbox.background import BackgroundCourier
-from outbox.deliver import Delivery, Limits
+from outbox.deliver import Delivery
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
 
@@ -53,13 +53,10 @@ def run_once(rt: Runtime, source: Source, sender: Sender) -> RunReport:
 def courier_for(rt: Runtime, sender: Sender) -> BackgroundCourier:
     """A delivery round in its own thread, with the loop protections of the settings."""
     settings = rt.settings
-    limits = Limits(
-        settings.sender_address,
-        settings.max_mails_per_recipient_per_day,
-        settings.max_mails_per_sender_per_day,
-    )
     path = rt.store.path
-    return BackgroundCourier(lambda: Store(path), sender, settings.sender_address, rt.clock, limits)
+    return BackgroundCourier(
+        lambda: Store(path), sender, settings.sender_address, rt.clock, loop_limits(settings)
+    )
 
 
 def release(rt: Runtime, courier: BackgroundCourier) -> Callable[[], None]:

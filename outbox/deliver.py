@@ -40,6 +40,8 @@ class Limits:
     """Loop protection at the last moment before a mail leaves."""
 
     own_address: str
+    #: Answers to incoming mail one address gets in 24 hours (mail the procedure needs is
+    #: neither held nor counted: a flood of forged replies cannot delay a request).
     max_per_day: int = 50
     #: Mails a day that one sender's fiches may cause, whoever they go to.
     max_per_sender_per_day: int = 100
@@ -57,15 +59,21 @@ def _screen(
     sent: dict[str, int],
     by_origin: dict[str, int],
 ) -> dict[str, str]:
-    """Recipients that must not get this mail now, with the reason. `sent`: mails handed to
-    each address in the last 24 hours, `by_origin`: mails caused by each sender's fiches,
-    both counted once per round and kept up to date by it."""
+    """Recipients that must not get this mail now, with the reason. `sent`: answers handed
+    to each address in the last 24 hours, `by_origin`: mails caused by each sender's fiches,
+    both counted once per round and kept up to date by it.
+
+    The sender cap holds all a sender's fiches cause, approval requests included: until an
+    approver decides, a fiche is only its sender's word, and a flood of them must not fill
+    approvers' mailboxes. What follows a decision, or a deadline, has no origin (it is
+    caused by the approver's reply or by the clock) and is never held by it."""
     recipients: list[str] = mail["recipients"]
     origin = mail.get("origin")
     if origin and by_origin.get(origin, 0) >= limits.max_per_sender_per_day:
         # One sender's fiches (a spreadsheet of rows, a flood) cause at most so much mail.
         return {address: "sender_cap" for address in recipients}
     held: dict[str, str] = {}
+    answer = mail.get("purpose") != "procedure"
     own_local, _, own_domain = limits.own_address.partition("@")
     for address in recipients:
         local, _, domain = address.partition("@")
@@ -73,7 +81,7 @@ def _screen(
             held[address] = "own_address"  # never write to ourselves: that is how loops start
         elif store.suppressed(address.lower(), now.isoformat()):
             held[address] = "bounced"
-        elif sent.get(address, 0) >= limits.max_per_day:
+        elif answer and sent.get(address, 0) >= limits.max_per_day:
             held[address] = "daily_cap"
     return held
 
@@ -147,7 +155,7 @@ class Courier:
         if delivery.unreachable:
             self._over = True
         elif delivery.where is not None:
-            for address in mail["recipients"]:
+            for address in mail["recipients"] if mail.get("purpose") != "procedure" else []:
                 self._sent[address] = self._sent.get(address, 0) + 1
             if origin := mail.get("origin"):
                 self._by_origin[origin] = self._by_origin.get(origin, 0) + 1
@@ -224,7 +232,7 @@ def _hold(
 
 
 #: What a held copy of a mail shares with it.
-_COPIED = ("ticket_id", "message_row", "template", "subject")
+_COPIED = ("ticket_id", "message_row", "template", "subject", "purpose")
 
 
 def _suppressed_until(store: Store, addresses: list[str], now: dt.datetime) -> str:

@@ -37,13 +37,16 @@ class MailFactory:
         tag: str | None = None,
         html: bool = False,
         images: dict[str, bytes] | None = None,
+        procedure: bool = False,
     ) -> dict[str, Any]:
         """An outbox row; its Message-ID is fixed now so a resend is recognisably the same.
 
         `tag` (an approval token) goes into the Message-ID and a Reply-To plus-address, the two
         places a reply brings back; templates see that address as `reply_address`. With
         `html`, `TEMPLATE.html.j2` is rendered too and sent as an alternative to the text,
-        with `images` (Content-ID -> PNG) inline.
+        with `images` (Content-ID -> PNG) inline. `procedure`: a mail the approval procedure
+        needs (a request, a reminder, a transmission, a decision notice), which the daily cap
+        per recipient never holds; any other is an answer to incoming mail, which it does.
         """
         now = self.clock()
         context = {**context, "sender": self.sender}
@@ -81,4 +84,5 @@ class MailFactory:
             "message_id": message_id,
             "raw": raw,
             "created_at": now.isoformat(),
+            "purpose": "procedure" if procedure else "answer",
         }

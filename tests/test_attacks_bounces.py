@@ -161,3 +161,24 @@ def test_a_held_recipient_of_a_shared_mail_gets_it_when_the_suppression_ends(
     assert later["Message-ID"] != to_colleague[0]["Message-ID"]
     envelopes = [rcpts for _, rcpts, raw in h.smtp.messages if later["Message-ID"].encode() in raw]
     assert envelopes == [[forwarder]] and second != ref
+
+
+def test_the_agent_is_told_truthfully_which_transmission_waits(h: Harness) -> None:
+    (first,) = h.send(fiche_email()).outcomes[0].refs
+    request = next(m for m in h.new_mails() if m["To"] == CHEF)
+    copy = next(m for m in approve(h, first, request) if m["To"] == MAIRIE)
+    h.send(report([MAIRIE], headers_of(copy, MAIRIE), postmaster="MAILER-DAEMON@paris.fr"))
+    (second,) = h.send(fiche_email(description="Deuxième fiche")).outcomes[0].refs
+    request = next(m for m in h.new_mails() if m["To"] == CHEF)
+    sent = {str(m["To"]): m for m in approve(h, second, request)}
+    assert set(sent) == {MANAGERS, AGENT}
+    notice = sent[AGENT].get_content()
+    assert f"transmise à {MANAGERS}." in notice
+    assert f"La copie destinée à {MAIRIE} est en attente" in notice
+    assert "et transmise" not in notice
+    (held,) = h.rt.store.mails("held")
+    assert held["recipients"] == [MAIRIE]
+    # Without a suppression in force, the usual wording.
+    mails = h.rt.store.mail_for_ticket(h.ticket(first)["id"])
+    first_notice = next(m for m in mails if m["template"] == "fiche-validee")
+    assert b"en attente" not in first_notice["raw"]

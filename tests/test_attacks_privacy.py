@@ -247,3 +247,28 @@ def test_tickets_stored_before_masking_are_masked_on_upgrade(tmp_path: Path) -> 
     (row,) = upgraded.db.execute("select * from tickets_anonymous").fetchall()
     assert leaks(json.dumps(row, ensure_ascii=False), "Karim B.") == []
     assert upgraded.tickets()[0]["agent_3975"] == "Karim B."  # the name itself stays, personal
+
+
+@pytest.mark.parametrize("case", list(NAMES))
+def test_a_relayed_comment_naming_the_agent_is_masked_for_its_readers(
+    tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP, case: str
+) -> None:
+    import yaml
+    from helpers import SHIPPED
+
+    name, texts = NAMES[case]
+    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"][0]["relay_comments_to"] = ["service.supervisors"]
+    rules_path = tmp_path / "rules.yaml"
+    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
+    try:
+        h.send(fiche(name, texts))
+        ack = next(m for m in h.new_mails() if REPORTER in to(m))
+        h.send(reply(ack, sender=REPORTER, body=f"Précision : {texts['description']}"))
+        (relayed,) = h.new_mails()
+        assert to(relayed) == {CHEF}
+        assert "Précision" in text_of(relayed) and "(nom masqué)" in text_of(relayed)
+        assert leaks(text_of(relayed), name) == []
+    finally:
+        h.close()

@@ -15,9 +15,9 @@ from intake.config import Settings
 from intake.lock import LockHeld, WorkerLock
 from intake.queues import deferred
 from intake.report import table
-from intake.runtime import open_outbox
+from intake.runtime import loop_limits, open_outbox
 from intake.store import Store
-from outbox.deliver import Courier, Limits
+from outbox.deliver import Courier
 
 COLUMNS = (
     "id",
@@ -173,9 +173,10 @@ def _send_deferred(settings: Settings) -> None:
         click.echo(f"{len(waiting)} mail(s) waiting for a retry are due now")
         try:
             with WorkerLock(database):
-                limits = Limits(settings.sender_address, settings.max_mails_per_recipient_per_day)
                 sender = open_outbox(settings)
-                courier = Courier(store, sender, settings.sender_address, system_clock, limits)
+                courier = Courier(
+                    store, sender, settings.sender_address, system_clock, loop_limits(settings)
+                )
                 click.echo("\n".join(delivered(sender.label, courier.finish())))
         except LockHeld:
             click.echo(
