@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -20,6 +20,8 @@ from parsers.yaml_file import yaml_loader
 #: The wordings shipped with the code, beside form.yaml.
 SHIPPED_WORDINGS = shipped("decisions.yaml")
 
+#: The lists of wordings; when two wordings of the same length start at the same word, the
+#: first kind here wins.
 Kind = Literal[
     "absence",
     "instructions",
@@ -31,18 +33,7 @@ Kind = Literal[
     "reservations",
     "negations",
 ]
-#: When two wordings of the same length start at the same word, the first kind here wins.
-KINDS: tuple[Kind, ...] = (
-    "absence",
-    "instructions",
-    "neutral",
-    "reject",
-    "approve",
-    "doubt",
-    "conditions",
-    "reservations",
-    "negations",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 _WORD = re.compile(r"[a-z0-9]+'?")
 
