@@ -27,8 +27,9 @@ from parsers.attachments.guard import (
     check_size,
     check_zip,
     damaged,
-    image_only,
+    image_format,
     no_fiche_in,
+    pdf_without_text,
     protected,
     reader_missing,
     unknown_format,
@@ -158,11 +159,11 @@ def readable_formats() -> str:
 
 
 def _not_read(att: Attachment, name: str) -> Unreadable:
-    """Why a file of no known kind is not read. Picture kinds read by OCR, when added to
-    `_KINDS`, are found before this and never come here."""
+    """Why a file of no known kind is not read (the pictures read by OCR are a kind of
+    `_KINDS`: they never come here)."""
     what, ctype = fold(att.filename), att.content_type.lower()
     if _IMAGE.search(what) or _IMAGE.search(ctype):
-        return image_only(name)
+        return image_format(name)
     if _ARCHIVE.search(what) or _ARCHIVE.search(ctype):
         return archive(name)
     found = re.search(r"\.([a-z0-9]{1,8})$", what)
@@ -239,7 +240,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
         elif text.strip():
             found.notes.append(problem)  # a photo may be anything: told when no fiche was found
     elif source == "pdf" and not text.strip() and not any(any(r) for g in grids for r in g):
-        found.notes.append(FieldError(field="", message=str(image_only(name))))
+        found.notes.append(FieldError(field="", message=str(pdf_without_text(name))))
     elif source != "txt":  # text files without a fiche are disclaimers, "ATT00001.txt"…
         found.notes.append(FieldError(field="", message=str(no_fiche_in(name))))
 
