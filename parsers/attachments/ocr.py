@@ -54,13 +54,9 @@ MIN_WORDS = 8
 _BORDER = re.compile(r"^[!|_\[\]{}=~—-]+$")
 
 
-def tesseract() -> str | None:
-    return shutil.which("tesseract")
-
-
 def _words(page: Image.Image) -> list[Box]:
     """The box of every word Tesseract reads on one page."""
-    program = tesseract()
+    program = shutil.which("tesseract")
     if program is None:
         raise NotRead(NOT_INSTALLED)
     pixels = io.BytesIO()
