@@ -18,6 +18,9 @@ from parsers.fold import clean_spaces
 from parsers.form import FormDefinition
 from parsers.text import extract_pairs
 
+#: A table or a sheet: its rows of cell texts, as the readers give them.
+Grid = list[list[str]]
+
 
 class Covered(str):
     """An empty place under a merged cell that starts to its left."""

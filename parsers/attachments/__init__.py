@@ -36,17 +36,16 @@ from parsers.attachments.guard import (
 )
 from parsers.attachments.scanned import NO_FICHE, NotRead, Scanned, ocr_problem
 from parsers.attachments.tnef import is_tnef, unpack_tnef
+from parsers.cells import Grid
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
 from parsers.form import FormDefinition
 from parsers.mime import Attachment, Mail
 from parsers.model import OCR_SOURCES, FieldError, Source
-from parsers.pairs import Pair
+from parsers.pairs import Pairs
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 
-Pairs = list[Pair]
-Grid = list[list[str]]
 #: A reader returns the grids (tables, sheets) and the free text of a document.
 Reader = Callable[[bytes], tuple[list[Grid], str]]
 

@@ -21,9 +21,9 @@ from lxml import etree
 
 from parsers.attachments.docx import read_docx
 from parsers.attachments.guard import ReaderMissing
+from parsers.cells import Grid
 from parsers.fold import clean_spaces
 
-Grid = list[list[str]]
 WORD_97 = "Word 97-2003 (.doc)"
 ANTIWORD_SECONDS = 20
 OFFICE_SECONDS = 60

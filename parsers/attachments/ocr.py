@@ -30,8 +30,9 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from parsers.attachments.layout import Box, Grid, Line, lines_of, read_lines
+from parsers.attachments.layout import Box, Line, lines_of, read_lines
 from parsers.attachments.scanned import NOT_INSTALLED, NOTHING, TOO_BIG, TOO_SLOW, NotRead
+from parsers.cells import Grid
 
 MAX_PAGES = 2
 #: Refused before decoding: a 48-megapixel phone photo passes, a decompression bomb does not.

@@ -12,8 +12,7 @@ import xlrd
 
 from parsers.attachments.extent import MAX_COLUMNS, MAX_ROWS
 from parsers.attachments.xlsx import cell_str
-
-Grid = list[list[str]]
+from parsers.cells import Grid
 
 
 def _cell(cell: xlrd.sheet.Cell, datemode: int) -> str:
