@@ -109,10 +109,11 @@ class Found:
     notes: list[FieldError] = field(default_factory=list)
 
 
-Kind = tuple[Source, str, bool]
+#: What a file is: its source, the module of its reader, whether it is a zip container.
+FileKind = tuple[Source, str, bool]
 
 
-def _by_name(att: Attachment) -> Kind | None:
+def _by_name(att: Attachment) -> FileKind | None:
     name, ctype = fold(att.filename), att.content_type.lower()
     for source, pattern, _, module, zipped in _KINDS:
         if re.search(pattern, name):
@@ -123,7 +124,7 @@ def _by_name(att: Attachment) -> Kind | None:
     return None
 
 
-def _kind(att: Attachment, limit: int) -> Kind | None:
+def _kind(att: Attachment, limit: int) -> FileKind | None:
     """What the file is: its content says so for old Office files and RTF (often misnamed,
     or a docx saved with a password), else its name, else its declared type."""
     data = att.data
