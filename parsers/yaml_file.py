@@ -26,6 +26,7 @@ def yaml_loader(what: str, build: Callable[[Any], T]) -> Callable[[Path], T]:
 
     @functools.lru_cache(maxsize=8)
     def load_version(path: Path, stamp: int) -> T:
+        # `stamp` (the modification time) is only a key of the cache: an edit reads afresh.
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
