@@ -376,20 +376,28 @@ _LEADING_MARK = re.compile(rf"^\s*(?:{_MARK})", re.IGNORECASE)
 _TRAILING_MARK = re.compile(rf"(?:{_MARK})\s*$", re.IGNORECASE)
 
 
+def box_end(text: str) -> tuple[str, str] | None:
+    """(words, mark) of a text that starts or ends with a check box or a mark: "☒ Autre",
+    "[ ] Information erronée", "Autre ☐", "Autre : X". None otherwise, and for "oui" or "non",
+    which a sentence may hold as well."""
+    ends = text.strip()[:1] + text.strip()[-1:]
+    if not _BOX_ENDS.intersection(ends):
+        return None  # most lines: no box can start or end them
+    for pattern in (_LEADING_MARK, _TRAILING_MARK):
+        m = pattern.search(text)
+        if m and not m["word"]:
+            words = text[m.end() :] if pattern is _LEADING_MARK else text[: m.start()]
+            if words.strip(" -–:"):
+                return words.strip(" -–"), m[0].strip()
+    return None
+
+
 def split_box_line(line: str) -> tuple[str, str, str] | None:
     """(label, mark, rest) of a line that starts or ends with a check box: "☒ Autre",
     "[ ] Information erronée", "Autre ☐", "X Autre : appel coupé". None otherwise."""
     head, colon, rest = line.replace("\ufe0f", "").partition(":")
-    ends = head.strip()[:1] + head.strip()[-1:]
-    if not _BOX_ENDS.intersection(ends):
-        return None  # most lines: no box can start or end them
-    for pattern in (_LEADING_MARK, _TRAILING_MARK):
-        m = pattern.search(head)
-        if m and not m["word"]:
-            label = head[m.end() :] if pattern is _LEADING_MARK else head[: m.start()]
-            if label.strip(" -–:"):
-                return label.strip(" -–"), m[0].strip(), rest.strip() if colon else ""
-    return None
+    found = box_end(head)
+    return (*found, rest.strip() if colon else "") if found else None
 
 
 def _line_state(value: str) -> tuple[bool | None, str]:
@@ -412,10 +420,11 @@ def box_mark(value: str) -> bool | None:
     return _line_state(value)[0]
 
 
-def is_ticked(value: str) -> bool:
-    """A value that alone says a check box is ticked: "X", "☒", "[x]", "oui"."""
+def lone_mark(value: str) -> bool | None:
+    """What a value that is a mark and nothing else says: ticked ("X", "☒", "[x]", "oui"), or
+    an empty box ("☐", "[ ]", "non"); None for any other value."""
     ticked, rest = _line_state(value)
-    return ticked is True and not rest.strip()
+    return None if ticked is None or rest.strip() else ticked
 
 
 def box_lines_text(

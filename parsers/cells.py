@@ -13,10 +13,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parsers.category import is_ticked
+from parsers.category import box_end, lone_mark
 from parsers.fold import clean_spaces
 from parsers.form import FormDefinition
 from parsers.text import extract_pairs
+
+#: A table or a sheet: its rows of cell texts, as the readers give them.
+Grid = list[list[str]]
 
 
 class Covered(str):
@@ -79,16 +82,6 @@ class Cell:
         return self.kind is Kind.EMPTY
 
 
-_UNTICKED = frozenset({"☐", "□", "▢", "[]", "()", "non"})
-
-
-def _unticked(box: str) -> bool:
-    return "".join(box.split()).casefold() in _UNTICKED
-
-
-_BOX = r"\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\)|[☐☒☑□▢■✓✔✅]"
-_BOX_BEFORE = re.compile(rf"^(?:({_BOX})|([xX])(?=\s))\s*(.+)$")
-_BOX_AFTER = re.compile(rf"^(.+?)\s*[:=]?\s*({_BOX}|\b[xX])$")
 _EMPTY = Cell("", Kind.EMPTY)
 _LEFT = Cell("", Kind.EMPTY, covered=True)
 _ABOVE = Cell("", Kind.EMPTY, covered=True, covered_above=True)
@@ -96,14 +89,13 @@ _ABOVE = Cell("", Kind.EMPTY, covered=True, covered_above=True)
 
 def _boxed(text: str, form: FormDefinition) -> Cell | None:
     """A category choice with its own box or mark, before or after its words."""
-    m = _BOX_BEFORE.match(text)
-    words, box = (m[3], m[1] or m[2]) if m else ("", "")
-    if not m:
-        m = _BOX_AFTER.match(text)
-        words, box = (m[1], m[2]) if m else ("", "")
-    field = form.match_label(words) if m else None
+    found = box_end(text)
+    if found is None:
+        return None
+    words, mark = found[0].strip(" :="), found[1]
+    field = form.match_label(words)
     if field and field.startswith("cat:"):
-        return Cell(text, Kind.CHOICE, field, not _unticked(box), words)
+        return Cell(text, Kind.CHOICE, field, lone_mark(mark) is not False, words)
     return None
 
 
@@ -149,10 +141,9 @@ def _read(text: str, form: FormDefinition) -> Cell:
     stripped = text.strip()
     if not stripped:
         return _EMPTY
-    if _unticked(stripped):
-        return Cell(stripped, Kind.MARK, ticked=False)
-    if is_ticked(stripped):
-        return Cell(stripped, Kind.MARK, ticked=True)
+    mark = lone_mark(stripped)
+    if mark is not None:
+        return Cell(stripped, Kind.MARK, ticked=mark)
     first = _HINT.sub("", stripped.split("\n", 1)[0]).rstrip(" :：")  # "(hh:mm)" is a hint
     if ":" in first or "：" in first:
         # "Label : value" in one cell: read as such before the whole text is tried as a

@@ -22,14 +22,13 @@ from parsers.model import (
     ReplyResult,
     Source,
 )
-from parsers.pairs import Pair
+from parsers.pairs import Pairs
 from parsers.reply import find_reference, read_reply
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 from parsers.validate import NO_FICHE, Outcome, build
 from parsers.verdict import verdict
 
-Pairs = list[Pair]
 Result = FicheResult | InvalidResult | IgnoredResult | ReplyResult
 
 UNREADABLE = (

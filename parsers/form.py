@@ -7,16 +7,14 @@ from here, and the mails show fields under the labels printed here: one definiti
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from intake.errors import ConfigError
 from parsers.labels import OTHER, LabelIndex, LabelMatch, LabelReader, label_key, label_words
 from parsers.model import FICHE_FIELDS, Category
 from parsers.shipped import shipped
+from parsers.yaml_file import yaml_loader
 
 #: The form shipped with the code: used when no other is configured.
 SHIPPED_FORM = shipped("form.yaml")
@@ -195,36 +193,9 @@ class FormDefinition(BaseModel):
         }
 
 
-def load_form(path: Path) -> FormDefinition:
-    """Reads and validates a form definition; ConfigError names the file and the problem.
-
-    Cached by path and modification time: the worker asks for it for every message, and an
-    admin's edit is picked up without a restart.
-    """
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the form definition ({exc.strerror})") from exc
-    return _load_form(path.resolve(), stamp)
-
-
-@functools.lru_cache(maxsize=8)
-def _load_form(path: Path, stamp: int) -> FormDefinition:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the form definition ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
-    try:
-        return FormDefinition.model_validate(raw)
-    except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
-            + err["msg"].removeprefix("Value error, ")
-            for err in exc.errors()
-        ]
-        raise ConfigError("\n".join(lines)) from exc
+#: Reads and validates a form definition (cached by path and modification time); ConfigError
+#: names the file and the problem.
+load_form = yaml_loader("the form definition", FormDefinition.model_validate)
 
 
 @functools.cache

@@ -4,8 +4,8 @@ The messages are written in French in the code: that is what the people who edit
 configuration at the City read, and what they get without any catalogue. The English
 catalogue (`locale/en/LC_MESSAGES/intake-3975.po`, compiled to `.mo` beside it) is used when
 $LANGUAGE, $LC_ALL, $LC_MESSAGES or $LANG, the first one set, names English (`en_US.UTF-8`,
-`en`); C, POSIX and any other language get the French. It lives in parsers/ because every
-other package imports parsers/, never the reverse.
+`en`); C, POSIX and any other language get the French. It lives in parsers/, which every
+other package imports already, and imports nothing of the project itself.
 """
 
 from __future__ import annotations

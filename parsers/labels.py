@@ -24,12 +24,9 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from parsers.fold import fold, fold_words
-
-if TYPE_CHECKING:
-    from parsers.form import FormDefinition
 
 #: Pseudo-field of lines that are not rubriques of the fiche but end the one above.
 OTHER = "other"
@@ -349,11 +346,3 @@ class LabelReader:
         tied = len(rubriques) == 2 and found[1][1] >= found[0][1] - TIE
         return LabelMatch(tuple(found), ambiguous=tied)
 
-
-def match_label(label: str, form: FormDefinition | None = None) -> str | None:
-    """The canonical field a label stands for (in `form`, else the shipped form), or None."""
-    if form is None:
-        from parsers.form import default_form  # late: the form module imports this one
-
-        form = default_form()
-    return form.match_label(label)

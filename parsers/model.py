@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -110,8 +110,3 @@ class ReplyResult(BaseModel):
     new_text: str | None = None
     #: The words that decided; with no decision, those that left a doubt.
     decided_by: list[str] = []
-
-
-ParseResult = Annotated[
-    FicheResult | InvalidResult | IgnoredResult | ReplyResult, Field(discriminator="kind")
-]

@@ -11,3 +11,6 @@ class Pair(NamedTuple):
     value: str
     #: The label as written (a line's label, a grid's cell): shown as where the field was read.
     label: str
+
+
+Pairs = list[Pair]

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 
 from parsers.cells import Cell, CoveredAbove, Kind, read_cell
 from parsers.form import FormDefinition, default_form
-from parsers.pairs import Pair
+from parsers.pairs import Pair, Pairs
 from parsers.text import extract_pairs, is_closing
 
-Pairs = list[Pair]
 _NAMES = (Kind.LABEL, Kind.INLINE)  # cells that end the value of the label before them
 _BOXES = (Kind.CHOICE, Kind.MARK)
 #: One fiche fills a few dozen cells: past this many, a grid is data, not a fiche to read.

@@ -13,9 +13,7 @@ from parsers.form import FormDefinition, default_form
 from parsers.labels import OTHER, LabelMatch, LabelWords, label_words, strip_decorations
 from parsers.pairs import Pair
 from parsers.plausible import may_start_value, starts_as
-from parsers.values import MONTHS, is_blank
-
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+from parsers.values import MONTH_NAMES, is_blank
 
 #: Fields whose value may start on the line after its label, even after a blank line.
 LONG_FIELDS = frozenset(
@@ -36,7 +34,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
           "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
 _DATE = (
     r"(\d{1,2}(er)?\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
-    rf"|\d{{1,2}}(er)? ({_MONTH_ALT})\.? \d{{4}})"
+    rf"|\d{{1,2}}(er)? ({MONTH_NAMES})\.? \d{{4}})"
 )
 #: Lines that end what an agent typed: greetings, "Fait à Paris, le 13/03/2026", a date alone,
 #: the signature and visa boxes of the printed fiche, page numbers of a PDF's footer.

@@ -39,9 +39,10 @@ _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NUMERIC = re.compile(
     r"(?<![\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2}))?(?![\d/])"
 )
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: Any month's name or abbreviation, the longest first.
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TEXTUAL = re.compile(
-    rf"(?<![\d])(1er|premier|\d{{1,2}})\s*(?:er)?\s+({_MONTH_ALT})\.?(?![a-z])(?:\s+(\d{{4}}|\d{{2}})(?![\d:h]))?"
+    rf"(?<![\d])(1er|premier|\d{{1,2}})\s*(?:er)?\s+({MONTH_NAMES})\.?(?![a-z])(?:\s+(\d{{4}}|\d{{2}})(?![\d:h]))?"
 )
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 _RELATIVE: tuple[tuple[re.Pattern[str], int], ...] = (
@@ -105,10 +106,9 @@ _TIME = re.compile(
 def parse_time(text: str) -> str | None:
     """`14h30`, `14 h 30`, `14:30`, `14h`, `16H10`, `9h05`, `midi` -> "HH:MM"."""
     folded = fold(text)
-    for m in _TIME.finditer(folded):
-        # "12:03:2026" or "14:30:00": keep only plausible clock readings.
-        hour, minute = int(m[1]), int(m[2] or 0)
-        return f"{hour:02d}:{minute:02d}"
+    m = _TIME.search(folded)
+    if m:
+        return f"{int(m[1]):02d}:{int(m[2] or 0):02d}"
     if re.search(r"\bmidi\b", folded) and not re.search(r"apres[\s-]?midi", folded):
         return "12:00"
     return None
@@ -123,10 +123,11 @@ def clean_value(value: str, *, keep_layout: bool = False) -> str:
     inside a line kept (in a category value, one box a line, or the wide gap between two
     choices of a row, say which choice a mark belongs to)."""
     if keep_layout:
-        lines = (_BLANKS.sub(" ", line).strip() for line in value.splitlines())
+        lines = (_INLINE_SPACE.sub(" ", line).strip() for line in value.splitlines())
         return "\n".join(line for line in lines if line).strip(" :;,")
     return clean_spaces(value).strip(" :;,")
 
 
-#: White space other than the ordinary space and line breaks.
-_BLANKS = re.compile(r"[^\S\n\t]")
+#: A white-space character other than a line break or a tab (a non-breaking space...): made
+#: an ordinary space, so that a gap keeps its width.
+_INLINE_SPACE = re.compile(r"[^\S\n\t]")

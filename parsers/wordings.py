@@ -9,19 +9,19 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from intake.errors import ConfigError
 from parsers.fold import fold
 from parsers.shipped import shipped
+from parsers.yaml_file import yaml_loader
 
 #: The wordings shipped with the code, beside form.yaml.
 SHIPPED_WORDINGS = shipped("decisions.yaml")
 
+#: The lists of wordings; when two wordings of the same length start at the same word, the
+#: first kind here wins.
 Kind = Literal[
     "absence",
     "instructions",
@@ -33,18 +33,7 @@ Kind = Literal[
     "reservations",
     "negations",
 ]
-#: When two wordings of the same length start at the same word, the first kind here wins.
-KINDS: tuple[Kind, ...] = (
-    "absence",
-    "instructions",
-    "neutral",
-    "reject",
-    "approve",
-    "doubt",
-    "conditions",
-    "reservations",
-    "negations",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 _WORD = re.compile(r"[a-z0-9]+'?")
 
@@ -177,33 +166,13 @@ def _fits(phrase: tuple[str, ...], tokens: list[str], at: int) -> bool:
     return True
 
 
-def load_wordings(path: Path) -> Wordings:
-    """Reads and checks a wordings file; ConfigError names the file and the problem. Cached by
-    path and modification time, so an admin's edit is read without a restart."""
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the decision wordings ({exc.strerror})") from exc
-    return _load(path.resolve(), stamp)
+def _compiled(raw: object) -> Wordings:
+    return Wordings.compile(WordingsFile.model_validate(raw))
 
 
-@functools.lru_cache(maxsize=8)
-def _load(path: Path, stamp: int) -> Wordings:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the decision wordings ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
-    try:
-        return Wordings.compile(WordingsFile.model_validate(raw))
-    except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
-            + err["msg"].removeprefix("Value error, ")
-            for err in exc.errors()
-        ]
-        raise ConfigError("\n".join(lines)) from exc
+#: Reads and checks a wordings file (cached by path and modification time, so an admin's edit
+#: is read without a restart); ConfigError names the file and the problem.
+load_wordings = yaml_loader("the decision wordings", _compiled)
 
 
 @functools.cache

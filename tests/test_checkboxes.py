@@ -72,7 +72,7 @@ def test_every_empty_box_kind(empty: str, order: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # The case the reader used to get wrong: the X belongs to the choice it precedes.
+        # Among boxes written before their choices, the X belongs to the choice it precedes.
         ("☐ Erreur de transfert   X Information erronée   ☐ Autre", "wrong_information"),
         ("☐ Erreur de transfert X Information erronée", "wrong_information"),
         ("Erreur de transfert d'appel [ ] Information erronée [X] Autre [ ]", "wrong_information"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,22 @@ def test_bad_form_is_a_clear_config_error(tmp_path: Path, change: object, messag
 def test_missing_form_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_form(tmp_path / "absent.yaml")
+
+
+def test_an_edit_is_read_without_a_restart_and_only_then(tmp_path: Path) -> None:
+    path = _edited(tmp_path, lambda data: None)
+    first = load_form(path)
+    assert load_form(path) is first  # read once while the file stays as it is
+    assert first.match_label("Ressenti de l'usager") is None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    next(f for f in data["fields"] if f["name"] == "follow_up")["synonyms"].append(
+        "Ressenti de l'usager"
+    )
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    stamp = path.stat().st_mtime_ns + 1_000_000_000  # a later edit, whatever the clock's grain
+    os.utime(path, ns=(stamp, stamp))
+    assert load_form(path).match_label("Ressenti de l'usager") == "follow_up"
+    path.write_text("fields: [\n", encoding="utf-8")
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        load_form(path)

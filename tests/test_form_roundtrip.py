@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -88,3 +89,49 @@ def test_blank_fiche_left_empty_names_every_required_rubrique(fmt: str, tmp_path
     assert parsed.kind == "invalid", parsed
     fields = {e.field for e in parsed.errors}  # type: ignore[union-attr]
     assert {"service", "call_date", "category", "description"} <= fields
+
+
+#: A member only a file of each format holds.
+MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "odt": "content.xml"}
+
+
+def _written_format(path: Path) -> str:
+    if not zipfile.is_zipfile(path):
+        return "txt"
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    return next(fmt for fmt, member in MEMBER.items() if member in names)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_format_follows_the_file_extension(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"Fiche-Vierge.{fmt.upper()}"
+    result = CliRunner().invoke(main, ["form", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert _written_format(target) == fmt
+    assert f"({fmt})" in result.output
+
+
+def test_format_given_wins_over_the_extension(tmp_path: Path) -> None:
+    target = tmp_path / "fiche.docx"
+    result = CliRunner().invoke(main, ["form", "--format", "odt", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert _written_format(target) == "odt"
+
+
+@pytest.mark.parametrize("name", ["fiche.pdf", "fiche"])
+def test_extension_of_no_blank_fiche_format_is_refused(name: str, tmp_path: Path) -> None:
+    target = tmp_path / name
+    result = CliRunner().invoke(main, ["form", "-o", str(target)])
+    assert result.exit_code == 2
+    assert "--format" in result.output and ".odt" in result.output
+    assert not target.exists()
+
+
+def test_without_a_file_the_fiche_is_a_docx(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["form"])
+    assert result.exit_code == 0, result.output
+    assert _written_format(tmp_path / "fiche-signalement.docx") == "docx"

@@ -18,13 +18,14 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import docx
+import pypdf
 import pytest
 from helpers import FICHE_TEXT, shipped_parse_context
 from msgfile import MsgAttachment, msg_bytes
 
 from parsers import classify
 from parsers.attachments import readable_formats
-from parsers.attachments.guard import damaged
+from parsers.attachments.guard import damaged, image_format, pdf_without_text
 from parsers.context import ParseContext
 from parsers.form import Limits, default_form
 from parsers.model import FicheResult, InvalidResult
@@ -333,6 +334,25 @@ def test_archive_and_broken_photo_are_named() -> None:
         "recopiez-la dans le corps du message.",
     ]
 
+
+
+def test_picture_of_a_format_not_read_names_the_ones_read() -> None:
+    # Heavy enough to be no logo, named as a picture but sent as mere bytes.
+    found = messages(mail([("IMG_2042.HEIC", os.urandom(300_000), "application/octet-stream"),
+                           ("fiche.gif", b"GIF89a" + os.urandom(300_000),
+                            "application/octet-stream")]))
+    assert found == [str(image_format("IMG_2042.HEIC")), str(image_format("fiche.gif"))]
+    assert "format qui n'est pas lu" in found[0] and "JPEG, PNG, TIFF ou PDF" in found[0]
+
+
+def test_pdf_without_text_or_pictures_is_named() -> None:
+    blank = pypdf.PdfWriter()
+    blank.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    blank.write(out)
+    (message,) = messages(attached("fiche.pdf", out.getvalue(), "application/pdf"))
+    assert message == str(pdf_without_text("fiche.pdf"))
+    assert "aucun texte à lire" in message and "image" not in message
 
 def test_file_read_without_a_fiche_is_named() -> None:
     document = docx.Document()

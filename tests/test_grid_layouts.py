@@ -27,6 +27,8 @@ from parsers.attachments.docx import read_docx
 from parsers.attachments.ods import read_ods
 from parsers.attachments.odt import read_odt
 from parsers.attachments.xlsx import read_xlsx
+from parsers.category import read_category
+from parsers.cells import Kind, read_cell
 from parsers.context import ParseContext
 from parsers.fold import fold
 from parsers.html import table_grids
@@ -488,3 +490,23 @@ def test_a_browser_shows_no_gap_so_the_html_cell_is_asked_about() -> None:
     spec[2] = [L["category"], ROW_OF_BOXES.replace("X   ", "X\u00a0\u00a0 ")]
     (fiche,) = fiches("html", spec)
     assert fiche["category"] == "transfer_error"
+
+
+
+#: (ticked, empty) boxes as agents' tools write them: Word's symbols, Wingdings boxes of a
+#: PDF export, circles, a "v" in brackets.
+BOX_GLYPHS = [("●", "○"), ("☑", "❑"), ("\uf0fe", "\uf0a8"), ("[v]", "[ ]"), ("(x)", "( )")]
+
+
+@pytest.mark.parametrize(("ticked", "empty"), BOX_GLYPHS)
+def test_cells_know_every_box_the_text_reader_knows(ticked: str, empty: str) -> None:
+    """A box is a box whether it stands in a cell or in a line of text: one vocabulary."""
+    line = f"{empty} Erreur de transfert {ticked} Information erronée {empty} Autre"
+    assert read_category(line).category == "wrong_information"
+    form = CTX.form
+    assert (read_cell(ticked, form).kind, read_cell(ticked, form).ticked) == (Kind.MARK, True)
+    assert (read_cell(empty, form).kind, read_cell(empty, form).ticked) == (Kind.MARK, False)
+    for box, state in ((ticked, True), (empty, False)):
+        for text in (f"{box} Autre", f"Autre {box}"):
+            cell = read_cell(text, form)
+            assert (cell.kind, cell.field, cell.ticked) == (Kind.CHOICE, "cat:other", state), text

@@ -13,13 +13,13 @@ from parsers import find_reference, resolve_service
 from parsers.category import read_category
 from parsers.fold import fold_words
 from parsers.form import default_form
-from parsers.labels import match_label
 from parsers.mime import decode_bytes
 from parsers.values import MONTHS, is_blank, parse_date, parse_time
 from rules.directory import Directory
 from rules.loader import load_rules
 
 REF = dt.date(2026, 3, 14)  # a Saturday
+FORM = default_form()
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -184,7 +184,7 @@ def test_not_blank(text: str) -> None:
     ],
 )
 def test_labels(label: str, field: str | None) -> None:
-    assert match_label(label) == field
+    assert FORM.match_label(label) == field
 
 
 SYNONYMS = [s for f in default_form().fields for s in (f.label, *f.synonyms)]
@@ -194,7 +194,7 @@ SYNONYMS = [s for f in default_form().fields for s in (f.label, *f.synonyms)]
     [str.upper, str.lower, str.title, lambda s: s + " :", lambda s: "* " + s, lambda s: s + "*"]))
 def test_label_folding(label: str, change: object) -> None:
     assert callable(change)
-    assert match_label(change(label)) == match_label(label) is not None
+    assert FORM.match_label(change(label)) == FORM.match_label(label) is not None
 
 
 @given(st.text(max_size=80))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -23,14 +24,26 @@ def _form(config_path: Path | None) -> FormDefinition:
     return default_form() if settings.form is None else load_form(settings.path(settings.form))
 
 
+def _format_of(output: Path | None) -> Format:
+    """The format the file's name asks for ("fiche.odt": odt); docx without a file."""
+    if output is None:
+        return "docx"
+    extension = output.suffix.lower().removeprefix(".")
+    if extension not in FORMATS:
+        raise click.UsageError(
+            f"{output}: end the name with .{', .'.join(FORMATS)}, or give --format"
+        )
+    return cast(Format, extension)
+
+
 @click.command()
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="docx",
-    show_default=True,
-    help="docx (Word), xlsx (Excel), odt (LibreOffice Writer) or txt (to paste in a mail).",
+    default=None,
+    help="docx (Word), xlsx (Excel), odt (LibreOffice Writer) or txt (to paste in a mail); "
+    "default: the extension of -o FILE, else docx.",
 )
 @click.option(
     "-o",
@@ -40,7 +53,7 @@ def _form(config_path: Path | None) -> FormDefinition:
     help="File to write (default: fiche-signalement.FORMAT in the current folder).",
 )
 @config_option
-def form(fmt: Format, output: Path | None, config_path: Path | None) -> None:
+def form(fmt: Format | None, output: Path | None, config_path: Path | None) -> None:
     """Write the official blank fiche de signalement, for agents to fill in and send.
 
     The labels, hints and category boxes come from the form definition (form: in
@@ -49,8 +62,9 @@ def form(fmt: Format, output: Path | None, config_path: Path | None) -> None:
 
     \b
     Example:
-      intake form --format docx -o fiche-signalement.docx
+      intake form -o fiche-signalement.odt
     """
+    fmt = fmt or _format_of(output)
     target = output or Path(f"fiche-signalement.{fmt}")
     target.write_bytes(blank_fiche(_form(config_path), fmt))
     click.echo(f"{target}: fiche vierge ({fmt})")

@@ -27,25 +27,25 @@ from parsers.attachments.guard import (
     check_size,
     check_zip,
     damaged,
-    image_only,
+    image_format,
     no_fiche_in,
+    pdf_without_text,
     protected,
     reader_missing,
     unknown_format,
 )
 from parsers.attachments.scanned import NO_FICHE, NotRead, Scanned, ocr_problem
 from parsers.attachments.tnef import is_tnef, unpack_tnef
+from parsers.cells import Grid
 from parsers.fields import looks_like_fiche
 from parsers.fold import fold
 from parsers.form import FormDefinition
 from parsers.mime import Attachment, Mail
 from parsers.model import OCR_SOURCES, FieldError, Source
-from parsers.pairs import Pair
+from parsers.pairs import Pairs
 from parsers.rows import Record, header_records, row_pairs
 from parsers.text import extract_pairs
 
-Pairs = list[Pair]
-Grid = list[list[str]]
 #: A reader returns the grids (tables, sheets) and the free text of a document.
 Reader = Callable[[bytes], tuple[list[Grid], str]]
 
@@ -109,10 +109,11 @@ class Found:
     notes: list[FieldError] = field(default_factory=list)
 
 
-Kind = tuple[Source, str, bool]
+#: What a file is: its source, the module of its reader, whether it is a zip container.
+FileKind = tuple[Source, str, bool]
 
 
-def _by_name(att: Attachment) -> Kind | None:
+def _by_name(att: Attachment) -> FileKind | None:
     name, ctype = fold(att.filename), att.content_type.lower()
     for source, pattern, _, module, zipped in _KINDS:
         if re.search(pattern, name):
@@ -123,7 +124,7 @@ def _by_name(att: Attachment) -> Kind | None:
     return None
 
 
-def _kind(att: Attachment, limit: int) -> Kind | None:
+def _kind(att: Attachment, limit: int) -> FileKind | None:
     """What the file is: its content says so for old Office files and RTF (often misnamed,
     or a docx saved with a password), else its name, else its declared type."""
     data = att.data
@@ -158,11 +159,11 @@ def readable_formats() -> str:
 
 
 def _not_read(att: Attachment, name: str) -> Unreadable:
-    """Why a file of no known kind is not read. Picture kinds read by OCR, when added to
-    `_KINDS`, are found before this and never come here."""
+    """Why a file of no known kind is not read (the pictures read by OCR are a kind of
+    `_KINDS`: they never come here)."""
     what, ctype = fold(att.filename), att.content_type.lower()
     if _IMAGE.search(what) or _IMAGE.search(ctype):
-        return image_only(name)
+        return image_format(name)
     if _ARCHIVE.search(what) or _ARCHIVE.search(ctype):
         return archive(name)
     found = re.search(r"\.([a-z0-9]{1,8})$", what)
@@ -239,7 +240,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
         elif text.strip():
             found.notes.append(problem)  # a photo may be anything: told when no fiche was found
     elif source == "pdf" and not text.strip() and not any(any(r) for g in grids for r in g):
-        found.notes.append(FieldError(field="", message=str(image_only(name))))
+        found.notes.append(FieldError(field="", message=str(pdf_without_text(name))))
     elif source != "txt":  # text files without a fiche are disclaimers, "ATT00001.txt"…
         found.notes.append(FieldError(field="", message=str(no_fiche_in(name))))
 

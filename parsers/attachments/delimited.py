@@ -20,11 +20,10 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 
+from parsers.attachments.extent import MAX_COLUMNS, MAX_ROWS
+from parsers.cells import Grid
 from parsers.mime import decode_bytes
 
-Grid = list[list[str]]
-MAX_ROWS = 5000
-MAX_COLUMNS = 200
 MAX_SECONDS = 2.0
 #: In order of preference when two cut the rows equally well: French Excel's first.
 DELIMITERS = (";", "\t", ",", "|")

@@ -21,9 +21,9 @@ from lxml import etree
 
 from parsers.attachments.docx import read_docx
 from parsers.attachments.guard import ReaderMissing
+from parsers.cells import Grid
 from parsers.fold import clean_spaces
 
-Grid = list[list[str]]
 WORD_97 = "Word 97-2003 (.doc)"
 ANTIWORD_SECONDS = 20
 OFFICE_SECONDS = 60
@@ -82,10 +82,10 @@ def _antiword(path: Path) -> bytes | None:
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None
 
 
-def office_convert(path: Path, target: str, seconds: int = OFFICE_SECONDS) -> Path | None:
-    """`path` converted by LibreOffice headless to `target` ("docx"…), None when LibreOffice
-    is not installed; raises when it fails. A private profile: a running office is not
-    disturbed and never locks the conversion."""
+def _office_docx(path: Path) -> Path | None:
+    """`path` converted by LibreOffice headless to .docx, None when LibreOffice is not
+    installed; raises when it fails. A private profile: a running office is not disturbed and
+    never locks the conversion."""
     program = shutil.which("soffice") or shutil.which("libreoffice")
     if program is None:
         return None
@@ -95,17 +95,17 @@ def office_convert(path: Path, target: str, seconds: int = OFFICE_SECONDS) -> Pa
     office = subprocess.Popen(
         [program, "--headless", "--norestore", "--nolockcheck", "--nologo",
          f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-         "--convert-to", target, "--outdir", str(folder / "out"), str(path)],
+         "--convert-to", "docx", "--outdir", str(folder / "out"), str(path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
-        if office.wait(timeout=seconds) != 0:
+        if office.wait(timeout=OFFICE_SECONDS) != 0:
             raise ValueError("LibreOffice could not convert the file")
     finally:
         if office.poll() is None:
             os.killpg(office.pid, signal.SIGKILL)
             office.wait()
-    converted = folder / "out" / f"{path.stem}.{target}"
+    converted = folder / "out" / f"{path.stem}.docx"
     if not converted.is_file():
         raise ValueError("LibreOffice wrote nothing")
     return converted
@@ -118,7 +118,7 @@ def read_doc(data: bytes) -> tuple[list[Grid], str]:
         xml = _antiword(path)
         if xml is not None:
             return docbook(xml)
-        converted = office_convert(path, "docx")
+        converted = _office_docx(path)
         if converted is None:
             if shutil.which("antiword"):
                 raise ValueError("antiword refused the file and LibreOffice is not installed")

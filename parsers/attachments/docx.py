@@ -13,9 +13,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 
-from parsers.cells import COVERED_ABOVE, COVERED_LEFT, cell_lines
-
-Grid = list[list[str]]
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT, Grid, cell_lines
 
 _T, _TAB, _BR = qn("w:t"), qn("w:tab"), qn("w:br")
 _CHECKBOX, _CHECKED, _DEFAULT = qn("w:checkBox"), qn("w:checked"), qn("w:default")

@@ -61,11 +61,22 @@ def archive(name: str) -> Unreadable:
     )
 
 
-def image_only(name: str) -> Unreadable:
+def image_format(name: str) -> Unreadable:
+    """A picture in a format OCR is not given (GIF, BMP, HEIC, WebP…)."""
     return Unreadable(
-        f"Pièce jointe « {name} » non lue : c'est une image (photo ou document numérisé), et "
-        "le texte d'une image n'est pas lu. Renvoyez le fichier Word, Excel ou LibreOffice de "
-        "la fiche, ou tapez la fiche dans le corps du message."
+        f"Pièce jointe « {name} » non lue : c'est une image dans un format qui n'est pas lu ; "
+        "une photo ou une numérisation de la fiche est lue en JPEG, PNG, TIFF ou PDF. "
+        "Renvoyez-la dans l'un de ces formats, ou joignez le fichier Word, Excel ou "
+        "LibreOffice de la fiche, ou tapez la fiche dans le corps du message."
+    )
+
+
+def pdf_without_text(name: str) -> Unreadable:
+    """A PDF with neither text nor page images: blank pages, or letters drawn as shapes."""
+    return Unreadable(
+        f"Pièce jointe « {name} » non lue : ce PDF ne contient aucun texte à lire (pages "
+        "vides, ou texte enregistré sous forme de dessin). Renvoyez le fichier Word, Excel ou "
+        "LibreOffice de la fiche, ou tapez la fiche dans le corps du message."
     )
 
 

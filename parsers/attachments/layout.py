@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-Grid = list[list[str]]
+from parsers.cells import Grid
 
 
 @dataclass(frozen=True)

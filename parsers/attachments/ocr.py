@@ -30,8 +30,9 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from parsers.attachments.layout import Box, Grid, Line, lines_of, read_lines
+from parsers.attachments.layout import Box, Line, lines_of, read_lines
 from parsers.attachments.scanned import NOT_INSTALLED, NOTHING, TOO_BIG, TOO_SLOW, NotRead
+from parsers.cells import Grid
 
 MAX_PAGES = 2
 #: Refused before decoding: a 48-megapixel phone photo passes, a decompression bomb does not.
@@ -54,13 +55,9 @@ MIN_WORDS = 8
 _BORDER = re.compile(r"^[!|_\[\]{}=~—-]+$")
 
 
-def tesseract() -> str | None:
-    return shutil.which("tesseract")
-
-
 def _words(page: Image.Image) -> list[Box]:
     """The box of every word Tesseract reads on one page."""
-    program = tesseract()
+    program = shutil.which("tesseract")
     if program is None:
         raise NotRead(NOT_INSTALLED)
     pixels = io.BytesIO()

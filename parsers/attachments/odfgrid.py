@@ -12,11 +12,10 @@ from typing import Any
 
 from odf.namespaces import TABLENS, TEXTNS
 
-from parsers.cells import COVERED_ABOVE, COVERED_LEFT, Covered
+from parsers.attachments.extent import MAX_ROWS
+from parsers.cells import COVERED_ABOVE, COVERED_LEFT, Covered, Grid
 
-Grid = list[list[str]]
 MAX_REPEAT = 50
-MAX_ROWS = 5000
 _ROW_GROUPS = frozenset({"table-header-rows", "table-rows", "table-row-group"})
 _CELLS = frozenset({"table-cell", "covered-table-cell"})
 

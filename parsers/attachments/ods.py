@@ -10,8 +10,8 @@ from odf import table, teletype
 from odf.opendocument import load
 
 from parsers.attachments.extent import held_sheets
-from parsers.attachments.odfgrid import Grid, paragraphs, read_table
-from parsers.cells import cell_lines
+from parsers.attachments.odfgrid import paragraphs, read_table
+from parsers.cells import Grid, cell_lines
 
 
 def _cell_text(cell: Any) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 from odf import table, teletype, text
 from odf.opendocument import load
 
-from parsers.attachments.odfgrid import Grid, paragraphs, read_table
-from parsers.cells import cell_lines
+from parsers.attachments.odfgrid import paragraphs, read_table
+from parsers.cells import Grid, cell_lines
 
 
 def _cell_text(cell: Any) -> str:

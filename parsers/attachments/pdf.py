@@ -19,8 +19,9 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from parsers.attachments.guard import Protected
-from parsers.attachments.layout import Box, Grid, Page, Rule, join_pages, read_page
+from parsers.attachments.layout import Box, Page, Rule, join_pages, read_page
 from parsers.attachments.scanned import Scanned
+from parsers.cells import Grid
 
 #: A fiche is one or two pages: reading more only costs time on a hostile file.
 MAX_PAGES = 20

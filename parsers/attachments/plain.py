@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from parsers.cells import Grid
 from parsers.mime import decode_bytes
 
-Grid = list[list[str]]
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 

@@ -12,9 +12,9 @@ import re
 
 from striprtf.striprtf import rtf_to_text
 
+from parsers.cells import Grid
 from parsers.fold import clean_spaces
 
-Grid = list[list[str]]
 _ROW_START, _CELL, _ROW_END, _CELL_BREAK = "\ue000", "\ue001", "\ue002", "\ue003"
 _CONTROL = re.compile(rb"\\\\|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?")
 _CHARSET = re.compile(rb"\\ansicpg(\d{3,5})")

@@ -10,11 +10,9 @@ import datetime as dt
 
 import xlrd
 
+from parsers.attachments.extent import MAX_COLUMNS, MAX_ROWS
 from parsers.attachments.xlsx import cell_str
-
-Grid = list[list[str]]
-MAX_ROWS = 5000
-MAX_COLUMNS = 200
+from parsers.cells import Grid
 
 
 def _cell(cell: xlrd.sheet.Cell, datemode: int) -> str:

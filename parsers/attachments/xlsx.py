@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 
-from parsers.attachments.extent import held_sheets
+from parsers.attachments.extent import MAX_COLUMNS, MAX_ROWS, held_sheets
 from parsers.cells import COVERED_ABOVE, COVERED_LEFT
 
 
@@ -34,8 +34,6 @@ def cell_str(value: object) -> str:
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
-MAX_ROWS = 5000
-MAX_COLUMNS = 50
 
 
 def _column(letters: bytes) -> int:

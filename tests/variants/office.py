@@ -40,6 +40,24 @@ def is_long(line: Line) -> bool:
     return len(line.text) > 45 or len(line.value) > 1
 
 
+def side_by_side(lines: list[Line], width: int) -> Iterator[list[Line]]:
+    """The lines in runs of up to `width` short rubriques, in order; a long one alone."""
+    pending: list[Line] = []
+    for line in lines:
+        if is_long(line):
+            if pending:
+                yield pending
+                pending = []
+            yield [line]
+            continue
+        pending.append(line)
+        if len(pending) == width:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
 def groups(fiche: Fiche) -> Iterator[tuple[str, list[Line]]]:
     """Consecutive rubriques of one section, with the section's heading."""
     run: list[Line] = []
@@ -99,7 +117,6 @@ def docx_four_columns(rng: random.Random, fiche: Fiche) -> tuple[bytes, list[str
     document = _document(rng)
     table = document.add_table(rows=0, cols=4)
     table.style = "Table Grid"
-    pending: list[Line] = []
 
     def put(pair: list[Line]) -> None:
         cells = table.add_row().cells
@@ -109,19 +126,8 @@ def docx_four_columns(rng: random.Random, fiche: Fiche) -> tuple[bytes, list[str
             _fill(cells[2 * k], [line.label.text], True)
             _fill(cells[2 * k + 1], line.value)
 
-    for line in fiche.lines:
-        if is_long(line):
-            if pending:
-                put(pending)
-                pending = []
-            put([line])
-            continue
-        pending.append(line)
-        if len(pending) == 2:
-            put(pending)
-            pending = []
-    if pending:
-        put(pending)
+    for run in side_by_side(fiche.lines, 2):
+        put(run)
     return _saved(document), ["merged-value-cells"]
 
 
@@ -159,20 +165,8 @@ def docx_labels_above(rng: random.Random, fiche: Fiche) -> tuple[bytes, list[str
             _fill(labels[k], [line.label.text], True)
             _fill(values[k], line.value)
 
-    pending: list[Line] = []
-    for line in fiche.lines:
-        if is_long(line):
-            if pending:
-                put(pending)
-                pending = []
-            put([line])
-            continue
-        pending.append(line)
-        if len(pending) == 3:
-            put(pending)
-            pending = []
-    if pending:
-        put(pending)
+    for run in side_by_side(fiche.lines, 3):
+        put(run)
     return _saved(document), ["labels-above"]
 
 
