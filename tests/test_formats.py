@@ -414,3 +414,11 @@ def test_large_rtf_is_read_in_bounded_time() -> None:
     result = fiche_of(attached("fiche.rtf", big))
     assert time.process_time() - start < 3
     assert_typed(result, "rtf", description=TABLE_DESCRIPTION)
+
+
+def test_a_picture_in_a_format_ocr_cannot_open_is_named_as_such() -> None:
+    """An iPhone HEIC photo declared as image/heic is not sent to OCR (which cannot decode
+    it) and answered « endommagé »: it is a format not read, said with the file's name."""
+    photo = b"\x00\x00\x00\x18ftypheic" + os.urandom(150_000)
+    (message,) = messages(mail([("IMG_2041.HEIC", photo, "image/heic")]))
+    assert "IMG_2041.HEIC" in message and "endommagé" not in message

@@ -49,7 +49,7 @@ from parsers.text import extract_pairs
 #: A reader returns the grids (tables, sheets) and the free text of a document.
 Reader = Callable[[bytes], tuple[list[Grid], str]]
 
-#: (source, file name pattern, content type fragment, reader module, is a zip container)
+#: (source, file name pattern, content type pattern, reader module, is a zip container)
 _KINDS: tuple[tuple[Source, str, str, str, bool], ...] = (
     ("docx", r"\.(docx|docm)$", "wordprocessingml", "docx", True),
     ("xlsx", r"\.(xlsx|xlsm)$", "spreadsheetml", "xlsx", True),
@@ -62,7 +62,7 @@ _KINDS: tuple[tuple[Source, str, str, str, bool], ...] = (
     ("rtf", r"\.rtf$", "rtf", "rtf", False),
     ("msg", r"\.msg$", "vnd.ms-outlook", "msg", False),
     ("txt", r"\.txt$", "text/plain", "plain", False),
-    ("photo", r"\.(jpe?g|png|tiff?)$", "image/", "ocr", False),
+    ("photo", r"\.(jpe?g|png|tiff?)$", r"^image/(p?jpe?g|png|tiff?)$", "ocr", False),
 )
 #: How agents know each format, for the list of what is read (a kind not named here is read
 #: all the same, just not listed).
@@ -119,7 +119,7 @@ def _by_name(att: Attachment) -> FileKind | None:
         if re.search(pattern, name):
             return source, module, zipped
     for source, _, fragment, module, zipped in _KINDS:
-        if fragment in ctype:
+        if re.search(fragment, ctype):
             return source, module, zipped
     return None
 
@@ -225,7 +225,13 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     except ReaderMissing as exc:
         raise reader_missing(name, str(exc)) from exc
     except NotRead as exc:
-        raise Unreadable(ocr_problem(name, source == "pdf", exc.reason)) from exc
+        problem = ocr_problem(name, source == "pdf", exc.reason)
+        if source == "pdf":
+            raise Unreadable(problem) from exc  # a scanned PDF is meant as the fiche: told
+        # A photo may be anything (a picture of the desk beside a fiche typed in the body):
+        # told only when no fiche was found.
+        found.notes.append(FieldError(field="", message=problem))
+        return
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
     records = records_of(held_grids(grids), text, form)
