@@ -1,10 +1,13 @@
 """`intake doctor`'s checks of what lives on this machine: configuration, rules, form,
-templates, database, approval secret. Each returns one `Check`: a status and what to do."""
+templates, database, approval secret, the programs that read old Word files and scans.
+Each returns one `Check`: a status and what to do."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,3 +198,39 @@ def secret_check(settings: Settings) -> Check:
             " d'environnement (/etc/intake/intake.env), sauvegardé avec les autres secrets"
         )
     return Check(WARN, "secret", message.format(name=SECRET_ENV, key_file=key_file))
+
+
+def _tesseract_reads_french() -> bool:
+    program = shutil.which("tesseract")
+    if program is None:
+        return False
+    try:
+        listed = subprocess.run(
+            [program, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "fra" in listed.stdout.split()
+
+
+def readers_check() -> Check:
+    """The Debian programs behind two kinds of attachment: without them the agent is told
+    the file cannot be read here, never left without an answer."""
+    missing: list[str] = []
+    if not (shutil.which("antiword") or shutil.which("soffice") or shutil.which("libreoffice")):
+        missing.append(_(
+            "antiword (ni LibreOffice) : les fiches Word 97-2003 (.doc) ne sont pas lues, "
+            "l'agent est prié de les renvoyer en .docx"
+        ))
+    if not _tesseract_reads_french():
+        missing.append(_(
+            "tesseract avec le français (tesseract-ocr-fra) : les fiches numérisées ou "
+            "photographiées ne sont pas lues, l'agent est prié d'envoyer le fichier ou de taper "
+            "la fiche"
+        ))
+    if missing:
+        fix = _("manquant : {missing} ; installez-les : apt-get install antiword tesseract-ocr "
+                "tesseract-ocr-fra")
+        return Check(WARN, "readers", fix.format(missing=" ; ".join(missing)))
+    return Check(OK, "readers", _("antiword et tesseract (français) présents : .doc, scans et "
+                                  "photos sont lus"))

@@ -15,6 +15,7 @@ from intake.checks import (
     database_check,
     decisions_check,
     form_check,
+    readers_check,
     rules_check,
     secret_check,
     templates_check,
@@ -91,6 +92,7 @@ def run_checks(config_path: Path | None, address: str | None, create: bool) -> l
         templates_check(settings),
         database_check(settings),
         secret_check(settings),
+        readers_check(),
         *mailbox_checks(settings, create_folders=create),
         outbox_check(settings),
     ]

@@ -225,12 +225,12 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     except ReaderMissing as exc:
         raise reader_missing(name, str(exc)) from exc
     except NotRead as exc:
-        problem = ocr_problem(name, source == "pdf", exc.reason)
+        answer = ocr_problem(name, source == "pdf", exc.reason)
         if source == "pdf":
-            raise Unreadable(problem) from exc  # a scanned PDF is meant as the fiche: told
+            raise Unreadable(answer) from exc  # a scanned PDF is meant as the fiche: told
         # A photo may be anything (a picture of the desk beside a fiche typed in the body):
         # told only when no fiche was found.
-        found.notes.append(FieldError(field="", message=problem))
+        found.notes.append(FieldError(field="", message=answer))
         return
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
