@@ -147,10 +147,85 @@ def _overlapping(rects: list[tuple[float, float, float, float]]) -> bool:
     return False
 
 
+_Span = tuple[float, float, float, float]  # x0, x1, y0, y1 (y upwards)
+
+#: The lines of one cell follow one another at most this many character heights apart
+#: (baseline to baseline), an empty paragraph between two of them included.
+STACK_PITCH = 3.5
+
+
+def _shares_line(a: _Span, b: _Span) -> bool:
+    return min(a[3], b[3]) - max(a[2], b[2]) > 0.3 * min(a[3] - a[2], b[3] - b[2])
+
+
+def _collides(a: _Span, b: _Span) -> bool:
+    """Whether two runs are drawn over one another, over half the narrower one: more than a
+    label clipped at its column's edge runs under its value."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return _shares_line(a, b) and shared > 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
+def _stacks(spans: list[_Span]) -> list[range]:
+    """Runs drawn one after another, left-aligned, each a line below the one before: the
+    lines of one cell. Kept as a cell only when the cell cannot be read by position (a
+    spreadsheet's cell of several lines, taller than its row, drawn over the rows above it):
+    a line drawn over other text, or one standing on no line of the page in a cell drawn
+    right after text lower down (a spreadsheet draws its cells of several lines last)."""
+    stacks = []
+    first = 0
+    for n in range(1, len(spans) + 1):
+        if n < len(spans):
+            (a0, _, a_low, a_high), (b0, _, b_low, b_high) = spans[n - 1], spans[n]
+            size = max(a_high - a_low, 1.0)
+            if abs(a0 - b0) <= 1.5 and b_high <= a_low + 0.5 and a_low - b_low <= STACK_PITCH * size:
+                continue
+        if n - first >= 2:
+            stacks.append(range(first, n))
+        first = n
+    kept = []
+    for stack in stacks:
+        others = [s for m, s in enumerate(spans) if m not in stack]
+        colliding = [any(_collides(spans[n], o) for o in others) for n in stack]
+        alone = [not any(_shares_line(spans[n], o) for o in others) for n in stack]
+        late = stack[0] > 0 and spans[stack[0] - 1][3] < spans[stack[-1]][2]
+        if any(colliding) or (late and any(alone)):
+            kept.append(stack)
+    return kept
+
+
+def _stack_box(spans: list[_Span], stack: range, texts: list[str], height: float) -> Box:
+    """One box for the lines of a cell, standing on the line of its row: the last line that
+    stands beside other text without being drawn over any (a spreadsheet aligns a cell's
+    text to the bottom of its row by default)."""
+    others = [s for m, s in enumerate(spans) if m not in stack]
+    row = [n for n in stack if any(_shares_line(spans[n], o) for o in others)
+           and not any(_collides(spans[n], o) for o in others)]
+    x0, _, low, high = spans[row[-1] if row else stack[-1]]
+    x1 = max(spans[n][1] for n in stack)
+    return Box(x0, height - high, x1, height - low, "\n".join(texts[n] for n in stack),
+               reach=height - spans[stack[0]][3])
+
+
+def _text_of(pieces: list[_Piece]) -> str:
+    return " ".join("".join(c for p in pieces for c in p[4]).split())
+
+
+def _gaps_hold_text(run: list[_Piece], span: _Span, spans: list[_Span]) -> bool:
+    """Whether other text stands in the gaps of a run: check boxes drawn as one text object
+    around their choices ("☒ ☐" over "Erreur de transfert  Information")."""
+    for left, right in zip(run, run[1:], strict=False):
+        gap = (left[2], right[0], span[2], span[3])
+        if any(s is not span and _shares_line(gap, s) and s[0] < gap[1] and gap[0] < s[1]
+               for s in spans):
+            return True
+    return False
+
+
 def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
     """The text boxes of a page: pdfium's rectangles and their text, unless some overlap (a
-    clipped cell, check boxes drawn around their choices): then the characters' own runs, a
-    run one box unless other text stands in its gaps, then one box per piece."""
+    clipped cell, check boxes drawn around their choices, a cell taller than its row): then
+    the characters' own runs, a run one box unless other text stands in its gaps, then one
+    box per piece, and the runs of one cell drawn over other rows one box."""
     textpage = page.get_textpage()
     rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
     if not _overlapping(rects):
@@ -161,19 +236,18 @@ def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
             if text:
                 boxes.append(Box(left, height - top, right, height - bottom, text))
         return boxes
-    runs = _runs(textpage)
+    runs = [r for r in _runs(textpage) if _text_of(r)]
     spans = [(r[0][0], r[-1][2], min(p[1] for p in r), max(p[3] for p in r)) for r in runs]
-    boxes = []
+    texts = [_text_of(r) for r in runs]
+    stacks = _stacks(spans)
+    boxes = [_stack_box(spans, stack, texts, height) for stack in stacks]
+    stacked = {n for stack in stacks for n in stack}
     for n, run in enumerate(runs):
-        x0, x1, y0, y1 = spans[n]
-        pieces = [run]
-        if len(run) > 1 and any(
-            m != n and x0 < a and b < x1 and c < y1 and y0 < d
-            for m, (a, b, c, d) in enumerate(spans)
-        ):
-            pieces = [[p] for p in run]
+        if n in stacked:
+            continue
+        pieces = [[p] for p in run] if _gaps_hold_text(run, spans[n], spans) else [run]
         for piece in pieces:
-            text = " ".join("".join(c for p in piece for c in p[4]).split())
+            text = _text_of(piece)
             if text:
                 boxes.append(Box(min(p[0] for p in piece), height - max(p[3] for p in piece),
                                  max(p[2] for p in piece), height - min(p[1] for p in piece),
