@@ -285,14 +285,18 @@ def _aligned_blocks(lines: list[Line]) -> list[tuple[int, int, list[float]]]:
 
 def _full(cell: Box | None, word: str, width: float, limit: float) -> bool:
     """Whether the text of `cell` ends where the next word (`width` points wide) would not
-    fit before `limit`: the line was wrapped there. Text beyond `limit` ran over, unwrapped."""
-    return cell is not None and cell.x1 <= limit and cell.x1 + 1.3 * width > limit - 3.0
+    have fitted before `limit`, the widest the column's lines go: the line was wrapped."""
+    return cell is not None and cell.x1 + 1.3 * width > limit
 
 
 def _aligned_grid(lines: list[Line], starts: list[float]) -> Grid:
     grid: Grid = []
     previous: Line | None = None
     label: Box | None = None  # the first-column cell of the line above
+    # How far the labels' lines go, those that do not run over the next column.
+    ends = [line.cells[0].x1 for line in lines
+            if len(starts) > 1 and line.cells[0].x1 < starts[1]]
+    limit = max(ends, default=0.0)
     for line in lines:
         tolerance = max(3.0, 0.8 * line.height)
         placed = [(_column(c.x0, starts, tolerance), c) for c in line.cells]
@@ -307,8 +311,7 @@ def _aligned_grid(lines: list[Line], starts: list[float]) -> Grid:
         if cell is not None and first and gap < BLANK_GAP * line.height:
             word = first.split()[0]
             alone = len(line.cells) == 1
-            full = len(starts) > 1 and _full(label, word, cell.width * len(word) / len(first),
-                                             starts[1])
+            full = _full(label, word, cell.width * len(word) / len(first), limit)
             wrapped = (first[0].islower() or first[0] == "(") and (alone or full)
         if not grid or (first is not None and not wrapped):
             grid.append([""] * len(starts))

@@ -165,45 +165,75 @@ def _collides(a: _Span, b: _Span) -> bool:
     return _shares_line(a, b) and shared > 0.5 * min(a[1] - a[0], b[1] - b[0])
 
 
-def _stacks(spans: list[_Span]) -> list[range]:
+#: A run of at most this many characters, drawn right after the end of a line, belongs to it:
+#: a check box or a mark LibreOffice draws in another font, as a text object of its own.
+MARK_CHARS = 2
+
+_Stack = list[list[int]]  # lines of one cell, each the runs drawn on it
+
+
+def _union(spans: list[_Span], line: list[int]) -> _Span:
+    return (min(spans[n][0] for n in line), max(spans[n][1] for n in line),
+            min(spans[n][2] for n in line), max(spans[n][3] for n in line))
+
+
+def _gather(spans: list[_Span], texts: list[str]) -> list[_Stack]:
     """Runs drawn one after another, left-aligned, each a line below the one before: the
-    lines of one cell. Kept as a cell only when the cell cannot be read by position (a
-    spreadsheet's cell of several lines, taller than its row, drawn over the rows above it):
-    a line drawn over other text, or one standing on no line of the page in a cell drawn
-    right after text lower down (a spreadsheet draws its cells of several lines last)."""
-    stacks = []
-    first = 0
-    for n in range(1, len(spans) + 1):
-        if n < len(spans):
-            (a0, _, a_low, a_high), (b0, _, b_low, b_high) = spans[n - 1], spans[n]
-            size = max(a_high - a_low, 1.0)
-            if abs(a0 - b0) <= 1.5 and b_high <= a_low + 0.5 and a_low - b_low <= STACK_PITCH * size:
+    lines of one cell. A mark drawn at the end of one of them joins its line, whenever drawn,
+    and does not part the lines drawn before and after it."""
+    stacks: list[_Stack] = []
+    for n, (x0, _, low, high) in enumerate(spans):
+        size = max(high - low, 1.0)
+        if len(texts[n].replace(" ", "")) <= MARK_CHARS:
+            mark = next((s for s in reversed(stacks)
+                         if _shares_line(_union(spans, s[-1]), spans[n])
+                         and 0 <= x0 - _union(spans, s[-1])[1] <= size), None)
+            if mark is not None:
+                mark[-1].append(n)
                 continue
-        if n - first >= 2:
-            stacks.append(range(first, n))
-        first = n
+        if stacks:
+            a0, _, a_low, _ = _union(spans, stacks[-1][-1])
+            if (abs(a0 - x0) <= max(1.5, 0.25 * size) and high <= a_low + 0.5
+                    and a_low - low <= STACK_PITCH * size):
+                stacks[-1].append([n])
+                continue
+        stacks.append([[n]])
+    return [s for s in stacks if len(s) >= 2]
+
+
+def _stacks(spans: list[_Span], texts: list[str]) -> list[_Stack]:
+    """The cells of several lines that cannot be read by position (a spreadsheet's cell
+    taller than its row, drawn over the rows above it): a line drawn over other text, or
+    one standing on no line of the page in a cell drawn right after text lower down (a
+    spreadsheet draws its cells of several lines last)."""
     kept = []
-    for stack in stacks:
-        others = [s for m, s in enumerate(spans) if m not in stack]
-        colliding = [any(_collides(spans[n], o) for o in others) for n in stack]
-        alone = [not any(_shares_line(spans[n], o) for o in others) for n in stack]
-        late = stack[0] > 0 and spans[stack[0] - 1][3] < spans[stack[-1]][2]
-        if any(colliding) or (late and any(alone)):
+    for stack in _gather(spans, texts):
+        mine = {n for line in stack for n in line}
+        others = [s for m, s in enumerate(spans) if m not in mine]
+        lines = [_union(spans, line) for line in stack]
+        colliding = any(_collides(line, o) for line in lines for o in others)
+        alone = any(not any(_shares_line(line, o) for o in others) for line in lines)
+        first = stack[0][0]
+        late = first > 0 and spans[first - 1][3] < lines[-1][2]
+        if colliding or (late and alone):
             kept.append(stack)
     return kept
 
 
-def _stack_box(spans: list[_Span], stack: range, texts: list[str], height: float) -> Box:
+def _stack_box(spans: list[_Span], stack: _Stack, texts: list[str], height: float) -> Box:
     """One box for the lines of a cell, standing on the line of its row: the last line that
     stands beside other text without being drawn over any (a spreadsheet aligns a cell's
     text to the bottom of its row by default)."""
-    others = [s for m, s in enumerate(spans) if m not in stack]
-    row = [n for n in stack if any(_shares_line(spans[n], o) for o in others)
-           and not any(_collides(spans[n], o) for o in others)]
-    x0, _, low, high = spans[row[-1] if row else stack[-1]]
-    x1 = max(spans[n][1] for n in stack)
-    return Box(x0, height - high, x1, height - low, "\n".join(texts[n] for n in stack),
-               reach=height - spans[stack[0]][3])
+    mine = {n for line in stack for n in line}
+    others = [s for m, s in enumerate(spans) if m not in mine]
+    lines = [_union(spans, line) for line in stack]
+    row = [line for line in lines if any(_shares_line(line, o) for o in others)
+           and not any(_collides(line, o) for o in others)]
+    x0, _, low, high = row[-1] if row else lines[-1]
+    x1 = max(line[1] for line in lines)
+    text = "\n".join(" ".join(texts[n] for n in sorted(line, key=lambda n: spans[n][0]))
+                     for line in stack)
+    return Box(x0, height - high, x1, height - low, text, reach=height - lines[0][3])
 
 
 def _text_of(pieces: list[_Piece]) -> str:
@@ -239,9 +269,9 @@ def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
     runs = [r for r in _runs(textpage) if _text_of(r)]
     spans = [(r[0][0], r[-1][2], min(p[1] for p in r), max(p[3] for p in r)) for r in runs]
     texts = [_text_of(r) for r in runs]
-    stacks = _stacks(spans)
+    stacks = _stacks(spans, texts)
     boxes = [_stack_box(spans, stack, texts, height) for stack in stacks]
-    stacked = {n for stack in stacks for n in stack}
+    stacked = {n for stack in stacks for line in stack for n in line}
     for n, run in enumerate(runs):
         if n in stacked:
             continue
