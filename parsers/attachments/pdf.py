@@ -204,7 +204,7 @@ def _gather(spans: list[_Span], texts: list[str]) -> list[_Stack]:
 def _stacks(spans: list[_Span], texts: list[str]) -> list[_Stack]:
     """The cells of several lines that cannot be read by position (a spreadsheet's cell
     taller than its row, drawn over the rows above it): a line drawn over other text, or
-    one standing on no line of the page in a cell drawn right after text lower down (a
+    one standing on no line of the page in a cell drawn out of the rows' order (a
     spreadsheet draws its cells of several lines last)."""
     kept = []
     for stack in _gather(spans, texts):
@@ -213,8 +213,11 @@ def _stacks(spans: list[_Span], texts: list[str]) -> list[_Stack]:
         lines = [_union(spans, line) for line in stack]
         colliding = any(_collides(line, o) for line in lines for o in others)
         alone = any(not any(_shares_line(line, o) for o in others) for line in lines)
-        first = stack[0][0]
-        late = first > 0 and spans[first - 1][3] < lines[-1][2]
+        # Drawn out of the rows' order: after text lower down, and not followed by the rest
+        # of its last line (a title drawn after the page's footer is followed by its row).
+        first, after = stack[0][0], max(mine) + 1
+        late = (first > 0 and spans[first - 1][3] < lines[-1][2]
+                and (after == len(spans) or not _shares_line(spans[after], lines[-1])))
         if colliding or (late and alone):
             kept.append(stack)
     return kept
