@@ -177,14 +177,14 @@ def _union(spans: list[_Span], line: list[int]) -> _Span:
             min(spans[n][2] for n in line), max(spans[n][3] for n in line))
 
 
-def _gather(spans: list[_Span], texts: list[str]) -> list[_Stack]:
+def _gather(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
     """Runs drawn one after another, left-aligned, each a line below the one before: the
     lines of one cell. A mark drawn at the end of one of them joins its line, whenever drawn,
     and does not part the lines drawn before and after it."""
     stacks: list[_Stack] = []
     for n, (x0, _, low, high) in enumerate(spans):
         size = max(high - low, 1.0)
-        if len(texts[n].replace(" ", "")) <= MARK_CHARS:
+        if marks[n]:
             mark = next((s for s in reversed(stacks)
                          if _shares_line(_union(spans, s[-1]), spans[n])
                          and 0 <= x0 - _union(spans, s[-1])[1] <= size), None)
@@ -201,13 +201,13 @@ def _gather(spans: list[_Span], texts: list[str]) -> list[_Stack]:
     return [s for s in stacks if len(s) >= 2]
 
 
-def _stacks(spans: list[_Span], texts: list[str]) -> list[_Stack]:
+def _stacks(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
     """The cells of several lines that cannot be read by position (a spreadsheet's cell
     taller than its row, drawn over the rows above it): a line drawn over other text, or
     one standing on no line of the page in a cell drawn out of the rows' order (a
     spreadsheet draws its cells of several lines last)."""
     kept = []
-    for stack in _gather(spans, texts):
+    for stack in _gather(spans, marks):
         mine = {n for line in stack for n in line}
         others = [s for m, s in enumerate(spans) if m not in mine]
         lines = [_union(spans, line) for line in stack]
@@ -272,7 +272,10 @@ def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
     runs = [r for r in _runs(textpage) if _text_of(r)]
     spans = [(r[0][0], r[-1][2], min(p[1] for p in r), max(p[3] for p in r)) for r in runs]
     texts = [_text_of(r) for r in runs]
-    stacks = _stacks(spans, texts)
+    # A mark: one glyph or two, drawn together ("☐ ☐" far apart are check boxes of a row).
+    marks = [len(run) == 1 and len(text.replace(" ", "")) <= MARK_CHARS
+             for run, text in zip(runs, texts, strict=True)]
+    stacks = _stacks(spans, marks)
     boxes = [_stack_box(spans, stack, texts, height) for stack in stacks]
     stacked = {n for stack in stacks for line in stack for n in line}
     for n, run in enumerate(runs):
