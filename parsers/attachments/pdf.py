@@ -2,8 +2,10 @@
 
 pypdf reads the form fields and opens files "encrypted" with an empty password; pdfium (the
 PDF engine of Chromium, through pypdfium2) gives the text runs with their positions and the
-border lines, from which `layout` rebuilds tables and paragraphs. A page that holds images
-but no text is a scan: `Scanned` hands it to the OCR reader.
+border lines, from which `layout` rebuilds tables and paragraphs; the lines of a cell that a
+spreadsheet drew over the rows above it are told by the order they were drawn in, and given
+as one box in the row they belong to. A page that holds images but no text is a scan:
+`Scanned` hands it to the OCR reader.
 """
 
 from __future__ import annotations
@@ -201,6 +203,13 @@ def _gather(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
     return [s for s in stacks if len(s) >= 2]
 
 
+def _lines_and_others(spans: list[_Span], stack: _Stack) -> tuple[list[_Span], list[_Span]]:
+    """The places of a cell's lines, and of every run that is not the cell's."""
+    mine = {n for line in stack for n in line}
+    return ([_union(spans, line) for line in stack],
+            [s for m, s in enumerate(spans) if m not in mine])
+
+
 def _stacks(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
     """The cells of several lines that cannot be read by position (a spreadsheet's cell
     taller than its row, drawn over the rows above it): a line drawn over other text, or
@@ -208,9 +217,8 @@ def _stacks(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
     spreadsheet draws its cells of several lines last)."""
     kept = []
     for stack in _gather(spans, marks):
+        lines, others = _lines_and_others(spans, stack)
         mine = {n for line in stack for n in line}
-        others = [s for m, s in enumerate(spans) if m not in mine]
-        lines = [_union(spans, line) for line in stack]
         colliding = any(_collides(line, o) for line in lines for o in others)
         alone = any(not any(_shares_line(line, o) for o in others) for line in lines)
         # Drawn out of the rows' order: after text lower down, and not followed by the rest
@@ -227,9 +235,7 @@ def _stack_box(spans: list[_Span], stack: _Stack, texts: list[str], height: floa
     """One box for the lines of a cell, standing on the line of its row: the last line that
     stands beside other text without being drawn over any (a spreadsheet aligns a cell's
     text to the bottom of its row by default)."""
-    mine = {n for line in stack for n in line}
-    others = [s for m, s in enumerate(spans) if m not in mine]
-    lines = [_union(spans, line) for line in stack]
+    lines, others = _lines_and_others(spans, stack)
     row = [line for line in lines if any(_shares_line(line, o) for o in others)
            and not any(_collides(line, o) for o in others)]
     x0, _, low, high = row[-1] if row else lines[-1]
