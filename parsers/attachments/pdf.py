@@ -184,30 +184,37 @@ def _gather(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
     lines of one cell. A mark drawn at the end of one of them joins its line, whenever drawn,
     and does not part the lines drawn before and after it."""
     stacks: list[_Stack] = []
-    for n, (x0, _, low, high) in enumerate(spans):
+    ends: list[_Span] = []  # per stack, the place of its last line
+    for n, (x0, x1, low, high) in enumerate(spans):
         size = max(high - low, 1.0)
         if marks[n]:
-            mark = next((s for s in reversed(stacks)
-                         if _shares_line(_union(spans, s[-1]), spans[n])
-                         and 0 <= x0 - _union(spans, s[-1])[1] <= size), None)
-            if mark is not None:
-                mark[-1].append(n)
+            k = next((k for k in range(len(stacks) - 1, -1, -1)
+                      if _shares_line(ends[k], spans[n])
+                      and 0 <= x0 - ends[k][1] <= size), None)
+            if k is not None:
+                stacks[k][-1].append(n)
+                end = ends[k]
+                ends[k] = (end[0], max(end[1], x1), min(end[2], low), max(end[3], high))
                 continue
         if stacks:
-            a0, _, a_low, _ = _union(spans, stacks[-1][-1])
+            a0, _, a_low, _ = ends[-1]
             if (abs(a0 - x0) <= max(1.5, 0.25 * size) and high <= a_low + 0.5
                     and a_low - low <= STACK_PITCH * size):
                 stacks[-1].append([n])
+                ends[-1] = spans[n]
                 continue
         stacks.append([[n]])
+        ends.append(spans[n])
     return [s for s in stacks if len(s) >= 2]
 
 
 def _lines_and_others(spans: list[_Span], stack: _Stack) -> tuple[list[_Span], list[_Span]]:
-    """The places of a cell's lines, and of every run that is not the cell's."""
+    """The places of a cell's lines, and of the runs beside them that are not the cell's."""
     mine = {n for line in stack for n in line}
-    return ([_union(spans, line) for line in stack],
-            [s for m, s in enumerate(spans) if m not in mine])
+    lines = [_union(spans, line) for line in stack]
+    low, high = min(line[2] for line in lines), max(line[3] for line in lines)
+    return lines, [s for m, s in enumerate(spans)
+                   if m not in mine and s[2] < high and low < s[3]]
 
 
 def _stacks(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
