@@ -26,17 +26,23 @@ from parsers.cells import Grid
 
 @dataclass(frozen=True)
 class Box:
-    """A run of text and its bounding box."""
+    """A run of text and its bounding box; `reach`, above `top`, the lines of a cell set on
+    the line of its row (a spreadsheet's cell of several lines, aligned to the bottom)."""
 
     x0: float
     top: float
     x1: float
     bottom: float
     text: str
+    reach: float | None = None
 
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
 
     @property
     def middle(self) -> float:
@@ -75,6 +81,11 @@ class Line:
     def height(self) -> float:
         return median(c.height for c in self.cells)
 
+    @property
+    def reach(self) -> float:
+        """How high the text of its cells goes, the lines set on it included."""
+        return min(c.top if c.reach is None else c.reach for c in self.cells)
+
 
 #: A gap wider than this many line heights separates two cells rather than two words.
 CELL_GAP = 0.9
@@ -86,6 +97,9 @@ SAME_LINE = 0.9
 BLANK_GAP = 0.6
 #: How far (in points) two rules may miss each other and still be one table's borders.
 TOUCH = 3.0
+#: Left edges this close (points) are one column start; one shared by this many lines is a
+#: column of the page.
+COLUMN_ALIGN, COLUMN_LINES = 1.5, 3
 
 
 _HYPHENATED = re.compile(r"(?<=\w)- (?=\w)")
@@ -101,18 +115,43 @@ def _merge(a: Box, b: Box) -> Box:
                _join([a.text, b.text]))
 
 
-def cells_of(boxes: list[Box]) -> list[Box]:
-    """Boxes of one line, left to right, merged where they are only a word apart."""
+def cells_of(boxes: list[Box], starts: tuple[float, ...] = ()) -> list[Box]:
+    """Boxes of one line, left to right, merged where they are only a word apart, unless the
+    next one begins at a column start of the page (`starts`)."""
     cells: list[Box] = []
     for box in sorted(boxes, key=lambda b: b.x0):
         gap = box.x0 - cells[-1].x1 if cells else 0.0
         size = max(box.height, cells[-1].height) if cells else 0.0
-        # Text running under the next box is a cell its column clipped ("Nom et prén|MOREAU").
-        if cells and -OVERLAP * size <= gap < CELL_GAP * size:
+        # Text running under the next box is a cell its column clipped ("Nom et prén|MOREAU");
+        # a label clipped just short of its value ("Agent decl|ROUX") stops at the column.
+        if (cells and -OVERLAP * size <= gap < CELL_GAP * size
+                and not _at_start(box.x0, cells[-1].x0, starts)):
             cells[-1] = _merge(cells[-1], box)
         else:
             cells.append(box)
     return cells
+
+
+def _at_start(x: float, cell_x: float, starts: tuple[float, ...]) -> bool:
+    """Whether `x` is a column start that the cell beginning at `cell_x` does not share."""
+    return any(abs(x - s) <= COLUMN_ALIGN and cell_x < s - COLUMN_ALIGN for s in starts)
+
+
+def column_starts(chains: list[list[Box]]) -> tuple[float, ...]:
+    """The left edges where a cell begins after another on many lines: the columns of a
+    table or a sheet printed without borders. A box that begins there begins a cell, even a
+    hair from the text before it (a label clipped at its column's edge)."""
+    edges = sorted((b.x0, n) for n, chain in enumerate(chains)
+                   for b in sorted(chain, key=lambda b: b.x0)[1:])
+    starts: list[float] = []
+    group: list[tuple[float, int]] = []
+    for edge in [*edges, (float("inf"), -1)]:
+        if group and edge[0] - group[0][0] > COLUMN_ALIGN:
+            if len({n for _, n in group}) >= COLUMN_LINES:
+                starts.append(median(x for x, _ in group))
+            group = []
+        group.append(edge)
+    return tuple(starts)
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -121,10 +160,12 @@ def _overlap(a: Box, b: Box) -> float:
     return shared / max(min(a.height, b.height), 1e-6)
 
 
-def lines_of(boxes: list[Box]) -> list[Line]:
+def lines_of(boxes: list[Box], columns: bool = False) -> list[Line]:
     """Boxes chained into lines, left to right: each box joins the line whose last box it
     overlaps most. Following the chain keeps a tilted line (a photographed page) whole, where
-    one band per line would mix it with the next."""
+    one band per line would mix it with the next. With `columns`, a box that begins at a
+    column start of the page begins a cell: boxes that are runs of text (a PDF's), not words
+    (OCR's), whose left edges line up by chance across a paragraph."""
     chains: list[list[Box]] = []
     for box in sorted(boxes, key=lambda b: b.x0):
         if not box.text.strip():
@@ -143,7 +184,8 @@ def lines_of(boxes: list[Box]) -> list[Line]:
         else:
             best.append(box)
     chains.sort(key=lambda chain: median(b.middle for b in chain))
-    return [Line(cells_of(chain)) for chain in chains]
+    starts = column_starts(chains) if columns else ()
+    return [Line(cells_of(chain, starts)) for chain in chains]
 
 
 # --- ruled tables -------------------------------------------------------------------------
@@ -222,7 +264,7 @@ def _aligned_blocks(lines: list[Line]) -> list[tuple[int, int, list[float]]]:
         end, wide = i + 1, 1
         while end < len(lines):
             nxt, prev = lines[end], lines[end - 1]
-            if nxt.top - prev.bottom > 2.5 * nxt.height:
+            if nxt.reach - prev.bottom > 2.5 * nxt.height:
                 break
             columns = [_column(c.x0, starts, tolerance) for c in nxt.cells]
             if None in columns:
@@ -241,25 +283,42 @@ def _aligned_blocks(lines: list[Line]) -> list[tuple[int, int, list[float]]]:
     return blocks
 
 
+def _full(cell: Box | None, word: str, width: float, limit: float) -> bool:
+    """Whether the text of `cell` ends where the next word (`width` points wide) would not
+    have fitted before `limit`, the widest the column's lines go: the line was wrapped."""
+    return cell is not None and cell.x1 + 1.3 * width > limit
+
+
 def _aligned_grid(lines: list[Line], starts: list[float]) -> Grid:
     grid: Grid = []
     previous: Line | None = None
+    label: Box | None = None  # the first-column cell of the line above
+    # How far the labels' lines go, those that do not run over the next column.
+    ends = [line.cells[0].x1 for line in lines
+            if len(starts) > 1 and line.cells[0].x1 < starts[1]]
+    limit = max(ends, default=0.0)
     for line in lines:
         tolerance = max(3.0, 0.8 * line.height)
-        placed = [(_column(c.x0, starts, tolerance), c.text) for c in line.cells]
-        first = next((text for k, text in placed if k == 0), None)
+        placed = [(_column(c.x0, starts, tolerance), c) for c in line.cells]
+        cell = next((c for k, c in placed if k == 0), None)
+        first = cell.text if cell is not None else None
         gap = line.top - previous.bottom if previous else 0.0
         # A line with text in the first column opens a row, unless it is the wrapped end of
-        # the label above it: close under it and starting in lower case ("communiquée",
-        # "dû être orienté"), as the labels of a form start with a capital.
-        wrapped = (first is not None and first[:1].islower()
-                   and gap < BLANK_GAP * line.height)
+        # the label above it, close under it: alone on its line or under a label that filled
+        # its column, and starting in lower case or "(" ("communiquée", "(si connu)"), as
+        # the labels of a form start with a capital.
+        wrapped = False
+        if cell is not None and first and gap < BLANK_GAP * line.height:
+            word = first.split()[0]
+            alone = len(line.cells) == 1
+            full = _full(label, word, cell.width * len(word) / len(first), limit)
+            wrapped = (first[0].islower() or first[0] == "(") and (alone or full)
         if not grid or (first is not None and not wrapped):
             grid.append([""] * len(starts))
-        for k, text in placed:
+        for k, c in placed:
             column = k if k is not None else len(starts) - 1
-            grid[-1][column] = _join([grid[-1][column], text])
-        previous = line
+            grid[-1][column] = _join([grid[-1][column], c.text])
+        previous, label = line, cell
     return grid
 
 
@@ -347,5 +406,5 @@ def read_page(boxes: list[Box], rules: list[Rule]) -> tuple[list[Grid], str]:
         if grid:
             grids.append(grid)
             taken |= {id(b) for b in used}
-    aligned, text = read_lines(lines_of([b for b in boxes if id(b) not in taken]))
+    aligned, text = read_lines(lines_of([b for b in boxes if id(b) not in taken], columns=True))
     return grids + aligned, text

@@ -2,8 +2,10 @@
 
 pypdf reads the form fields and opens files "encrypted" with an empty password; pdfium (the
 PDF engine of Chromium, through pypdfium2) gives the text runs with their positions and the
-border lines, from which `layout` rebuilds tables and paragraphs. A page that holds images
-but no text is a scan: `Scanned` hands it to the OCR reader.
+border lines, from which `layout` rebuilds tables and paragraphs; the lines of a cell that a
+spreadsheet drew over the rows above it are told by the order they were drawn in, and given
+as one box in the row they belong to. A page that holds images but no text is a scan:
+`Scanned` hands it to the OCR reader.
 """
 
 from __future__ import annotations
@@ -148,10 +150,129 @@ def _overlapping(rects: list[tuple[float, float, float, float]]) -> bool:
     return False
 
 
+_Span = tuple[float, float, float, float]  # x0, x1, y0, y1 (y upwards)
+
+#: The lines of one cell follow one another at most this many character heights apart
+#: (baseline to baseline), an empty paragraph between two of them included.
+STACK_PITCH = 3.5
+
+
+def _shares_line(a: _Span, b: _Span) -> bool:
+    return min(a[3], b[3]) - max(a[2], b[2]) > 0.3 * min(a[3] - a[2], b[3] - b[2])
+
+
+def _collides(a: _Span, b: _Span) -> bool:
+    """Whether two runs are drawn over one another, over half the narrower one: more than a
+    label clipped at its column's edge runs under its value."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return _shares_line(a, b) and shared > 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
+#: A run of at most this many characters, drawn right after the end of a line, belongs to it:
+#: a check box or a mark LibreOffice draws in another font, as a text object of its own.
+MARK_CHARS = 2
+
+_Stack = list[list[int]]  # lines of one cell, each the runs drawn on it
+
+
+def _union(spans: list[_Span], line: list[int]) -> _Span:
+    return (min(spans[n][0] for n in line), max(spans[n][1] for n in line),
+            min(spans[n][2] for n in line), max(spans[n][3] for n in line))
+
+
+def _gather(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
+    """Runs drawn one after another, left-aligned, each a line below the one before: the
+    lines of one cell. A mark drawn at the end of one of them joins its line, whenever drawn,
+    and does not part the lines drawn before and after it."""
+    stacks: list[_Stack] = []
+    ends: list[_Span] = []  # per stack, the place of its last line
+    for n, (x0, x1, low, high) in enumerate(spans):
+        size = max(high - low, 1.0)
+        if marks[n]:
+            k = next((k for k in range(len(stacks) - 1, -1, -1)
+                      if _shares_line(ends[k], spans[n])
+                      and 0 <= x0 - ends[k][1] <= size), None)
+            if k is not None:
+                stacks[k][-1].append(n)
+                end = ends[k]
+                ends[k] = (end[0], max(end[1], x1), min(end[2], low), max(end[3], high))
+                continue
+        if stacks:
+            a0, _, a_low, _ = ends[-1]
+            if (abs(a0 - x0) <= max(1.5, 0.25 * size) and high <= a_low + 0.5
+                    and a_low - low <= STACK_PITCH * size):
+                stacks[-1].append([n])
+                ends[-1] = spans[n]
+                continue
+        stacks.append([[n]])
+        ends.append(spans[n])
+    return [s for s in stacks if len(s) >= 2]
+
+
+def _lines_and_others(spans: list[_Span], stack: _Stack) -> tuple[list[_Span], list[_Span]]:
+    """The places of a cell's lines, and of the runs beside them that are not the cell's."""
+    mine = {n for line in stack for n in line}
+    lines = [_union(spans, line) for line in stack]
+    low, high = min(line[2] for line in lines), max(line[3] for line in lines)
+    return lines, [s for m, s in enumerate(spans)
+                   if m not in mine and s[2] < high and low < s[3]]
+
+
+def _stacks(spans: list[_Span], marks: list[bool]) -> list[_Stack]:
+    """The cells of several lines that cannot be read by position (a spreadsheet's cell
+    taller than its row, drawn over the rows above it): a line drawn over other text, or
+    one standing on no line of the page in a cell drawn out of the rows' order (a
+    spreadsheet draws its cells of several lines last)."""
+    kept = []
+    for stack in _gather(spans, marks):
+        lines, others = _lines_and_others(spans, stack)
+        mine = {n for line in stack for n in line}
+        colliding = any(_collides(line, o) for line in lines for o in others)
+        alone = any(not any(_shares_line(line, o) for o in others) for line in lines)
+        # Drawn out of the rows' order: after text lower down, and not followed by the rest
+        # of its last line (a title drawn after the page's footer is followed by its row).
+        first, after = stack[0][0], max(mine) + 1
+        late = (first > 0 and spans[first - 1][3] < lines[-1][2]
+                and (after == len(spans) or not _shares_line(spans[after], lines[-1])))
+        if colliding or (late and alone):
+            kept.append(stack)
+    return kept
+
+
+def _stack_box(spans: list[_Span], stack: _Stack, texts: list[str], height: float) -> Box:
+    """One box for the lines of a cell, standing on the line of its row: the last line that
+    stands beside other text without being drawn over any (a spreadsheet aligns a cell's
+    text to the bottom of its row by default)."""
+    lines, others = _lines_and_others(spans, stack)
+    row = [line for line in lines if any(_shares_line(line, o) for o in others)
+           and not any(_collides(line, o) for o in others)]
+    x0, _, low, high = row[-1] if row else lines[-1]
+    x1 = max(line[1] for line in lines)
+    text = "\n".join(" ".join(texts[n] for n in sorted(line, key=lambda n: spans[n][0]))
+                     for line in stack)
+    return Box(x0, height - high, x1, height - low, text, reach=height - lines[0][3])
+
+
+def _text_of(pieces: list[_Piece]) -> str:
+    return " ".join("".join(c for p in pieces for c in p[4]).split())
+
+
+def _gaps_hold_text(run: list[_Piece], span: _Span, spans: list[_Span]) -> bool:
+    """Whether other text stands in the gaps of a run: check boxes drawn as one text object
+    around their choices ("☒ ☐" over "Erreur de transfert  Information")."""
+    for left, right in zip(run, run[1:], strict=False):
+        gap = (left[2], right[0], span[2], span[3])
+        if any(s is not span and _shares_line(gap, s) and s[0] < gap[1] and gap[0] < s[1]
+               for s in spans):
+            return True
+    return False
+
+
 def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
     """The text boxes of a page: pdfium's rectangles and their text, unless some overlap (a
-    clipped cell, check boxes drawn around their choices): then the characters' own runs, a
-    run one box unless other text stands in its gaps, then one box per piece."""
+    clipped cell, check boxes drawn around their choices, a cell taller than its row): then
+    the characters' own runs, a run one box unless other text stands in its gaps, then one
+    box per piece, and the runs of one cell drawn over other rows one box."""
     textpage = page.get_textpage()
     rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
     if not _overlapping(rects):
@@ -162,19 +283,21 @@ def _boxes(page: pdfium.PdfPage, height: float) -> list[Box]:
             if text:
                 boxes.append(Box(left, height - top, right, height - bottom, text))
         return boxes
-    runs = _runs(textpage)
+    runs = [r for r in _runs(textpage) if _text_of(r)]
     spans = [(r[0][0], r[-1][2], min(p[1] for p in r), max(p[3] for p in r)) for r in runs]
-    boxes = []
+    texts = [_text_of(r) for r in runs]
+    # A mark: one glyph or two, drawn together ("☐ ☐" far apart are check boxes of a row).
+    marks = [len(run) == 1 and len(text.replace(" ", "")) <= MARK_CHARS
+             for run, text in zip(runs, texts, strict=True)]
+    stacks = _stacks(spans, marks)
+    boxes = [_stack_box(spans, stack, texts, height) for stack in stacks]
+    stacked = {n for stack in stacks for line in stack for n in line}
     for n, run in enumerate(runs):
-        x0, x1, y0, y1 = spans[n]
-        pieces = [run]
-        if len(run) > 1 and any(
-            m != n and x0 < a and b < x1 and c < y1 and y0 < d
-            for m, (a, b, c, d) in enumerate(spans)
-        ):
-            pieces = [[p] for p in run]
+        if n in stacked:
+            continue
+        pieces = [[p] for p in run] if _gaps_hold_text(run, spans[n], spans) else [run]
         for piece in pieces:
-            text = " ".join("".join(c for p in piece for c in p[4]).split())
+            text = _text_of(piece)
             if text:
                 boxes.append(Box(min(p[0] for p in piece), height - max(p[3] for p in piece),
                                  max(p[2] for p in piece), height - min(p[1] for p in piece),
