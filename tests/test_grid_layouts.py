@@ -510,3 +510,13 @@ def test_cells_know_every_box_the_text_reader_knows(ticked: str, empty: str) -> 
         for text in (f"{box} Autre", f"Autre {box}"):
             cell = read_cell(text, form)
             assert (cell.kind, cell.field, cell.ticked) == (Kind.CHOICE, "cat:other", state), text
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt", "xlsx", "ods"])
+def test_a_cell_of_choices_one_a_line_reads_each_mark_with_its_line(fmt: str) -> None:
+    """"Information erronée X" then "Autre ☐" in one cell: the cross is the first line's,
+    never the whole cell read as one choice with the box at its end."""
+    spec = [*pairs("service", "call_date"), [L["category"], "Information erronée X\nAutre ☐"],
+            pair("description")]
+    (fiche,) = fiches(fmt, spec)
+    assert fiche["category"] == "wrong_information"
