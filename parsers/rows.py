@@ -73,6 +73,11 @@ def _render(segments: list[list[Cell]]) -> str:
     return "\n".join(c.text for c in filled)
 
 
+def _reads_as_prose(text: str) -> bool:
+    """A sentence or more, not a heading: five words, or the end of a sentence."""
+    return len(text.split()) >= 5 or text.rstrip()[-1:] in ".!?…"
+
+
 class _Layout:
     """One grid, its cells read once, and the places already taken as values."""
 
@@ -250,7 +255,13 @@ class _Layout:
                 self.add(label, row[end].text, [(r, c), (r, end)])
             return  # else a section heading: "Déclarant | Service / mairie déclarant | ..."
         below = self.cells[r + 1] if r + 1 < len(self.cells) else []
-        merged_across = c + 1 < len(below) and below[c + 1].covered and not below[c].empty
+        # A box merged across under a label that has its own empty cell is its value when it
+        # holds prose (a description written in the big box below); a short heading there is
+        # the next section's title ("Signalement", "Le dysfonctionnement constaté").
+        merged_across = (
+            c + 1 < len(below) and below[c + 1].covered and not below[c].empty
+            and _reads_as_prose(below[c].text)
+        )
         blank = self._slot(r, c) and not merged_across  # an empty value cell beside it
         places = self._below(r, c, label, lone=True) if not blank or self.stacked else []
         if places:  # else a section row, or nothing written under the label

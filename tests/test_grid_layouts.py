@@ -520,3 +520,13 @@ def test_a_cell_of_choices_one_a_line_reads_each_mark_with_its_line(fmt: str) ->
             pair("description")]
     (fiche,) = fiches(fmt, spec)
     assert fiche["category"] == "wrong_information"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_blank_rubrique_never_takes_the_next_section_title(fmt: str) -> None:
+    """The 39 75 agent left blank, then a section row merged across: the title is no name."""
+    spec = [*pairs("service", "call_date"), [L["agent_3975"], ""], [("Signalement", 1, 2)],
+            [L["category"], "Autre"], pair("description")]
+    (fiche,) = fiches(fmt, spec)
+    assert fiche["agent_3975"] is None and fiche["category"] == "other"
+
