@@ -11,6 +11,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from parsers.i18n import N_, _
 from parsers.labels import OTHER, LabelIndex, LabelMatch, LabelReader, label_key, label_words
 from parsers.model import FICHE_FIELDS, Category
 from parsers.shipped import shipped
@@ -45,7 +46,9 @@ class FormField(BaseModel):
     def _printable(self) -> FormField:
         # The blank fiche prints "Label (help)": it must read back as this label.
         if self.help and (":" in self.help or len(f"{self.label} * ({self.help})") > 80):
-            raise ValueError("help: keep it short (label and help under 80 characters), no colon")
+            raise ValueError(_(
+                "help : gardez-la courte (libellé et aide sous 80 caractères), sans deux-points"
+            ))
         return self
 
     @property
@@ -104,16 +107,28 @@ class FormDefinition(BaseModel):
         names = [f.name for f in self.fields]
         unknown = sorted(set(names) - set(READ_FIELDS))
         if unknown:
-            raise ValueError(f"unknown rubrique(s) {unknown}; known: {list(READ_FIELDS)}")
+            message = _(
+                "rubrique(s) inconnue(s) {unknown} ; les rubriques sont {known}"
+            )
+            raise ValueError(message.format(
+                unknown=", ".join(unknown), known=", ".join(READ_FIELDS)))
         absent = [n for n in READ_FIELDS if n not in names]
         if absent or len(set(names)) != len(names):
-            raise ValueError(f"each of {list(READ_FIELDS)} must appear exactly once")
+            message = _(
+                "chacune des rubriques {known} doit figurer une fois et une seule"
+            )
+            raise ValueError(message.format(
+                known=", ".join(READ_FIELDS)))
         optional = sorted(n for n in ALWAYS_REQUIRED if not self.field(n).required)
         if optional:
-            raise ValueError(f"{optional} must stay required: a ticket cannot do without them")
+            raise ValueError(_(
+                "{names} doivent rester obligatoires (required: true) : un ticket ne peut pas s'en "
+                "passer"
+            ).format(names=", ".join(optional)))
         values = [c.value for c in self.categories]
         if len(values) != len(set(values)) or set(values) != set(get_args(Category)):
-            raise ValueError(f"categories must list each of {list(get_args(Category))} once")
+            raise ValueError(_("categories doit donner chacun des choix {values} une fois").format(
+                values=", ".join(get_args(Category))))
         table: dict[str, str] = {}
         entries = [(f.name, s) for f in self.fields for s in (f.label, *f.synonyms)]
         entries += [
@@ -126,17 +141,29 @@ class FormDefinition(BaseModel):
         for name, label in entries:
             key = label_key(label)
             if not key:
-                raise ValueError(f"{name}: the label {label!r} has no letters or digits")
+                message = _(
+                    "{name} : le libellé « {label} » n'a ni lettre ni chiffre"
+                )
+                raise ValueError(message.format(
+                    name=name, label=label))
             if table.setdefault(key, name) != name:
-                raise ValueError(f"{label!r} is a label of both {table[key]} and {name}")
+                raise ValueError(_(
+                    "« {label} » est un libellé de deux rubriques, {first} et {second} : gardez-le "
+                    "dans une seule, ou mettez-le sous ambiguous"
+                ).format(label=label, first=table[key], second=name))
         shared: dict[frozenset[str], tuple[str, ...]] = {}
         for item in self.ambiguous:
             strange = sorted(set(item.rubriques) - set(names))
             if strange:
-                raise ValueError(f"ambiguous {item.wording!r}: unknown rubrique(s) {strange}")
+                message = _(
+                    "ambiguous « {wording} » : rubrique(s) inconnue(s) {names}"
+                )
+                raise ValueError(message.format(
+                    wording=item.wording, names=", ".join(strange)))
             words = frozenset(label_words(item.wording).core)
             if not words:
-                raise ValueError(f"ambiguous {item.wording!r}: no word that carries meaning")
+                raise ValueError(_("ambiguous « {wording} » : aucun mot qui porte un sens").format(
+                    wording=item.wording))
             shared[words] = tuple(item.rubriques)
         self._reader = LabelReader(table, shared, index, frozenset(names))
         return self
@@ -195,7 +222,7 @@ class FormDefinition(BaseModel):
 
 #: Reads and validates a form definition (cached by path and modification time); ConfigError
 #: names the file and the problem.
-load_form = yaml_loader("the form definition", FormDefinition.model_validate)
+load_form = yaml_loader(N_("la définition de la fiche"), FormDefinition.model_validate)
 
 
 @functools.cache

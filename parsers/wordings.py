@@ -14,6 +14,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from parsers.fold import fold
+from parsers.i18n import N_, _
 from parsers.shipped import shipped
 from parsers.yaml_file import yaml_loader
 
@@ -48,7 +49,7 @@ def _phrase(text: str) -> tuple[str, ...]:
     """A wording as words; a "*" ending a word stays glued to it as a prefix mark."""
     folded = fold(text)
     if re.search(r"\*(?=[a-z0-9*])|(?<![a-z0-9'])\*", folded):
-        raise ValueError(f"{text!r}: '*' may only end a word")
+        raise ValueError(_("« {text} » : « * » ne peut que terminer un mot").format(text=text))
     return tuple(re.findall(r"[a-z0-9]+'?\*?", folded))
 
 
@@ -76,13 +77,24 @@ class WordingsFile(BaseModel):
             for text in getattr(self, kind):
                 phrase = _phrase(text)
                 if not phrase:
-                    raise ValueError(f"{kind}: the wording {text!r} has no letters or digits")
+                    message = _(
+                        "{kind} : la formulation « {text} » n'a ni lettre ni chiffre"
+                    )
+                    raise ValueError(message.format(
+                        kind=kind, text=text))
                 if phrase in seen:
-                    raise ValueError(f"{text!r} is listed twice (in {seen[phrase]} and {kind})")
+                    message = _(
+                        "« {text} » figure deux fois (dans {first} et {second})"
+                    )
+                    raise ValueError(message.format(
+                        text=text, first=seen[phrase], second=kind))
                 seen[phrase] = kind
         for text in self.reject_first:
             if len(_phrase(text)) != 1:
-                raise ValueError(f"reject_first: {text!r} must be one word")
+                message = _(
+                    "reject_first : « {text} » doit être un seul mot"
+                )
+                raise ValueError(message.format(text=text))
         return self
 
 
@@ -172,7 +184,7 @@ def _compiled(raw: object) -> Wordings:
 
 #: Reads and checks a wordings file (cached by path and modification time, so an admin's edit
 #: is read without a restart); ConfigError names the file and the problem.
-load_wordings = yaml_loader("the decision wordings", _compiled)
+load_wordings = yaml_loader(N_("les formulations des réponses"), _compiled)
 
 
 @functools.cache

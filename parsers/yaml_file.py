@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from intake.errors import ConfigError
+from parsers.i18n import _
 
 T = TypeVar("T")
 
@@ -30,24 +32,47 @@ def yaml_loader(what: str, build: Callable[[Any], T]) -> Callable[[Path], T]:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read {what} ({exc.strerror})") from exc
+            raise ConfigError(_unreadable(path, what, exc)) from exc
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+            message = _("{path} : syntaxe YAML : {what}").format(path=path, what=exc)
+            raise ConfigError(message) from exc
         try:
             return build(raw)
         except ValidationError as exc:
-            lines = [
-                f"{path}: {'.'.join(str(p) for p in err['loc']) or '(file)'}: "
-                + err["msg"].removeprefix("Value error, ")
-                for err in exc.errors()
-            ]
+            lines = [f"{path} : {_place(err['loc'])} : {_problem(err)}" for err in exc.errors()]
             raise ConfigError("\n".join(lines)) from exc
 
     def load(path: Path) -> T:
         try:
             stamp = path.stat().st_mtime_ns
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read {what} ({exc.strerror})") from exc
+            raise ConfigError(_unreadable(path, what, exc)) from exc
         return load_version(path.resolve(), stamp)
 
     return load
+
+
+def _unreadable(path: Path, what: str, exc: OSError) -> str:
+    message = _(
+        "{path} : impossible de lire {what} ({reason}) : vérifiez le chemin et les droits"
+    )
+    return message.format(
+        path=path, what=_(what), reason=exc.strerror
+    )
+
+
+def _place(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc) or _("(le fichier)")
+
+
+def _problem(err: ErrorDetails) -> str:
+    """Pydantic's error in words for an admin: unknown and missing keys said in French, our
+    own checks' messages as they are."""
+    name = str(err["loc"][-1]) if err["loc"] else ""
+    if err["type"] == "extra_forbidden":
+        return _("clé « {name} » inconnue : supprimez-la ou corrigez son nom").format(name=name)
+    if err["type"] == "missing":
+        return _("clé « {name} » manquante : ajoutez-la").format(name=name)
+    if err["type"] == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    return _("valeur refusée ({detail})").format(detail=err["msg"])

@@ -86,10 +86,10 @@ def _config_with(tmp_path: Path, form: Path) -> Path:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["fields"][0]["synonyms"].append("Date"), "label of both"),
-        (lambda d: d["fields"].pop(), "must appear exactly once"),
-        (lambda d: d["fields"].append({"name": "humeur", "label": "Humeur"}), "unknown"),
-        (lambda d: d["fields"][0].update(required=False), "must stay required"),
+        (lambda d: d["fields"][0]["synonyms"].append("Date"), "libellé de deux rubriques"),
+        (lambda d: d["fields"].pop(), "doit figurer une fois et une seule"),
+        (lambda d: d["fields"].append({"name": "humeur", "label": "Humeur"}), "inconnue"),
+        (lambda d: d["fields"][0].update(required=False), "doivent rester obligatoires"),
         (lambda d: d["categories"].pop(), "categories"),
         (lambda d: d["fields"][0].update(type="colour"), "fields.0.type"),
     ],
@@ -102,7 +102,7 @@ def test_bad_form_is_a_clear_config_error(tmp_path: Path, change: object, messag
 
 
 def test_missing_form_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="impossible de lire"):
         load_form(tmp_path / "absent.yaml")
 
 
@@ -121,5 +121,14 @@ def test_an_edit_is_read_without_a_restart_and_only_then(tmp_path: Path) -> None
     assert load_form(path).match_label("Ressenti de l'usager") == "follow_up"
     path.write_text("fields: [\n", encoding="utf-8")
     os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
-    with pytest.raises(ConfigError, match="invalid YAML"):
+    with pytest.raises(ConfigError, match="syntaxe YAML"):
+        load_form(path)
+
+
+def test_a_mistake_in_the_form_is_said_in_english_when_the_locale_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "en")
+    path = _edited(tmp_path, lambda d: d["fields"].pop())
+    with pytest.raises(ConfigError, match="must appear exactly once"):
         load_form(path)

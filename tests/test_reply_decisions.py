@@ -206,12 +206,12 @@ def test_an_admin_adds_a_wording_without_code(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "says"),
     [
-        (("  - feu vert\n", "  - feu vert\n  - Feu VERT !\n"), "listed twice"),
-        (("  - feu vert\n", "  - feu vert\n  - '!!'\n"), "no letters or digits"),
-        (("  - feu vert\n", "  - feu vert\n  - ref*use\n"), "'*' may only end a word"),
-        (("reject_first:\n  - non\n", "reject_first:\n  - non merci\n"), "must be one word"),
+        (("  - feu vert\n", "  - feu vert\n  - Feu VERT !\n"), "figure deux fois"),
+        (("  - feu vert\n", "  - feu vert\n  - '!!'\n"), "ni lettre ni chiffre"),
+        (("  - feu vert\n", "  - feu vert\n  - ref*use\n"), "ne peut que terminer un mot"),
+        (("reject_first:\n  - non\n", "reject_first:\n  - non merci\n"), "doit être un seul mot"),
         (("approve:\n", "aprove:\n"), "aprove"),
-        (("approve:\n", "approve: [\n"), "invalid YAML"),
+        (("approve:\n", "approve: [\n"), "syntaxe YAML"),
     ],
 )
 def test_a_mistake_in_the_wordings_names_the_file(
