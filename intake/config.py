@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from intake.errors import ConfigError
+from parsers.yaml_file import place_of, problem_of
 
 #: Where a command looks for its configuration when --config is not given.
 DEFAULT_LOCATIONS = (Path("intake.yaml"), Path("config/intake.yaml"))
@@ -127,7 +128,6 @@ def load_settings(path: Path) -> Settings:
         return Settings.model_validate({**data, "base_dir": path.parent})
     except ValidationError as exc:
         problems = "\n".join(
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
-            for e in exc.errors()
+            f"{path}: {place_of(e['loc'])}: {problem_of(e)}" for e in exc.errors()
         )
         raise ConfigError(problems) from exc

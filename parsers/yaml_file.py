@@ -39,7 +39,7 @@ def yaml_loader(what: str, build: Callable[[Any], T]) -> Callable[[Path], T]:
         try:
             return build(raw)
         except ValidationError as exc:
-            lines = [f"{path} : {_place(err['loc'])} : {_problem(err)}" for err in exc.errors()]
+            lines = [f"{path} : {place_of(err['loc'])} : {problem_of(err)}" for err in exc.errors()]
             raise ConfigError("\n".join(lines)) from exc
 
     def load(path: Path) -> T:
@@ -61,13 +61,13 @@ def _unreadable(path: Path, what: str, exc: OSError) -> str:
     )
 
 
-def _place(loc: tuple[int | str, ...]) -> str:
+def place_of(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or _("(le fichier)")
 
 
-def _problem(err: ErrorDetails) -> str:
-    """Pydantic's error in words for an admin: unknown and missing keys said in French, our
-    own checks' messages as they are."""
+def problem_of(err: ErrorDetails) -> str:
+    """A pydantic error of any settings file, in words for an admin: unknown and missing keys
+    said in French, our own checks' messages as they are."""
     name = str(err["loc"][-1]) if err["loc"] else ""
     if err["type"] == "extra_forbidden":
         return _("clé « {name} » inconnue : supprimez-la ou corrigez son nom").format(name=name)
