@@ -73,6 +73,12 @@ def _choice_pattern(
     return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])"), category_of
 
 
+def names_a_choice(text: str, form: FormDefinition) -> bool:
+    """Whether `text` names one of the choices, in any of its wordings."""
+    pattern, _ = _choice_pattern(tuple(form.category_words.items()))
+    return pattern.search(fold(text)) is not None
+
+
 def _choices(folded: str, form: FormDefinition) -> list[_Token]:
     """Non-overlapping mentions of the choices, the longest wording first at each place."""
     pattern, category_of = _choice_pattern(tuple(form.category_words.items()))

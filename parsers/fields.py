@@ -123,7 +123,7 @@ class _Decider:
 
     def _fits(self, name: str, value: str) -> bool:
         kind = self.form.field(name).type
-        return fits(kind, value, self.form.category_words, self.directory)
+        return fits(kind, value, self.form, self.directory)
 
     def _heading(self, item: _Open, waiting: set[int]) -> Pair | None:
         """The nearest unambiguous pair above `item` when it has no value: a block's title."""

@@ -4,18 +4,14 @@ ordinary sentence, and how the fiche decides between two readings of one label."
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from collections.abc import Mapping
 
+from parsers.category import names_a_choice
 from parsers.fold import fold
-from parsers.model import Category
+from parsers.form import FormDefinition
 from parsers.service import arrondissement_of, resolve_service
 from parsers.values import WEEKDAYS, parse_date, parse_time
 from rules.directory import Directory
-
-#: Folded words naming each category, printed label first (form.yaml's `category_words`).
-CategoryWords = Mapping[Category, tuple[str, ...]]
 
 #: Any day: only whether a date is written matters here, not which.
 _ANY_DAY = dt.date(2100, 1, 1)
@@ -38,7 +34,7 @@ _DATE_START = re.compile(
 )
 
 
-def fits(kind: str, value: str, words: CategoryWords, directory: Directory | None = None) -> bool:
+def fits(kind: str, value: str, form: FormDefinition, directory: Directory | None = None) -> bool:
     """Whether `value` can be read as a value of a rubrique of type `kind` (form.yaml's types).
     A service is looked up in `directory` when there is one; text fits anything."""
     if kind in ("date", "datetime"):
@@ -48,8 +44,7 @@ def fits(kind: str, value: str, words: CategoryWords, directory: Directory | Non
     if kind == "category":
         # Naming a choice is enough to be this rubrique's value: whether its boxes can be read
         # is for the category reader to say (and to ask about).
-        folded = fold(value)
-        return any(_word(w).search(folded) for ws in words.values() for w in ws)
+        return names_a_choice(value, form)
     if kind == "email":
         return _EMAIL.search(value) is not None
     if kind == "service":
@@ -59,18 +54,13 @@ def fits(kind: str, value: str, words: CategoryWords, directory: Directory | Non
     return True
 
 
-@functools.lru_cache(maxsize=256)
-def _word(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
-
-
 def _names_a_service(value: str) -> bool:
     first = fold(value).split(" ", 1)[0].strip(".,;")
     acronym = _ACRONYM.match(value.strip()) is not None
     return first in _SERVICE_WORDS or acronym or arrondissement_of(value) is not None
 
 
-def starts_as(kind: str, value: str, words: CategoryWords) -> bool:
+def starts_as(kind: str, value: str, form: FormDefinition) -> bool:
     """Whether `value`, written right after a label on the same line, begins like a value of
     type `kind`: "12/03/2026", "14h30", "Information erronée", "Mairie du 12e", "DPE" do;
     "téléphonique 12/03" or "de la voirie a rappelé l'usager" do not."""
@@ -79,18 +69,18 @@ def starts_as(kind: str, value: str, words: CategoryWords) -> bool:
         return False
     folded = fold(value)
     if kind in ("date", "datetime"):
-        return _DATE_START.match(folded) is not None and fits(kind, value, words)
+        return _DATE_START.match(folded) is not None and fits(kind, value, form)
     if kind == "time":
-        return folded[0].isdigit() and fits(kind, value, words)
+        return folded[0].isdigit() and fits(kind, value, form)
     if kind == "email":
         return "@" in folded.split(" ", 1)[0]
     if kind == "service":  # "Mairie du 12e fermée ce jour-là" is a sentence, not a label
         first = folded.split(" ", 1)[0].strip(".,;")
         return first in _SERVICE_WORDS or _ACRONYM.match(value) is not None
-    return fits(kind, value, words)
+    return fits(kind, value, form)
 
 
-def may_start_value(value: str, words: CategoryWords) -> bool:
+def may_start_value(value: str, form: FormDefinition) -> bool:
     """A quick test before `starts_as`: whether `value` begins like any value at all (a capital,
     a digit, a quote, or the first word of a date, a service or a category)."""
     if not value or not value[0].islower():
@@ -101,5 +91,5 @@ def may_start_value(value: str, words: CategoryWords) -> bool:
         "@" in first
         or first in _SERVICE_WORDS
         or _DATE_START.match(folded) is not None
-        or any(w.split(" ", 1)[0] == first for ws in words.values() for w in ws)
+        or any(w.split(" ", 1)[0] == first for ws in form.category_words.values() for w in ws)
     )

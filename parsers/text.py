@@ -154,10 +154,9 @@ def _label_then_value(body: str, form: FormDefinition) -> tuple[str, str, str] |
         longest = n
     simple = "(" not in body and "39" not in body  # words of a prefix = its words' words
     best: tuple[tuple[float, bool, int, int], str, str, str] | None = None
-    categories = form.category_words
     for n in range(longest, 0, -1):
         label, value = " ".join(words[:n]), body[spans[n] :]  # the value's spacing kept
-        if not may_start_value(value, categories):
+        if not may_start_value(value, form):
             continue
         core = tuple(t for w in per_word[:n] for t in w.core) if simple else None
         found = reader.match(label, LabelWords(core, ()) if core is not None else None)
@@ -184,7 +183,7 @@ def _reads_as_value(found: LabelMatch, label: str, value: str, form: FormDefinit
         return False  # check-box lines are read above
     kind = form.field(field).type
     if kind != "text":
-        return starts_as(kind, value, form.category_words)
+        return starts_as(kind, value, form)
     written = label_words(label).core
     full = len(written) >= 2 or label_words(form.field(field).label).core == written
     return found.score >= 0.95 and full and _VALUE_START.match(value) is not None
