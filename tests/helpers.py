@@ -6,6 +6,9 @@ import datetime as dt
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from parsers.context import ParseContext
 from rules.loader import load_rules
@@ -79,6 +82,15 @@ def fiche_email(
         body if body is not None else FICHE_TEXT.format(service=service, description=description)
     )
     return msg.as_bytes()
+
+
+def shipped_rules_with(folder: Path, **first_rule: Any) -> Path:
+    """The shipped rules.yaml written into `folder`, its first rule given these keys."""
+    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
+    rules["rules"][0].update(first_rule)
+    path = folder / "rules.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def shipped_parse_context() -> ParseContext:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from harness import Harness, reply
-from helpers import fiche_email, text_of
+from helpers import fiche_email, shipped_rules_with, text_of
 from servers import MailUser, RecordingSMTP
 
 CHEF = "chef.accueil.m12@paris.fr"
@@ -236,7 +236,6 @@ def test_a_rule_can_choose_the_templates_of_its_mails(
 ) -> None:
     import shutil
 
-    import yaml
     from helpers import SHIPPED
 
     templates = tmp_path / "templates"
@@ -246,10 +245,8 @@ def test_a_rule_can_choose_the_templates_of_its_mails(
         "{% block body %}Répondez APPROUVER ou REFUSER.{% endblock %}\n",
         encoding="utf-8",
     )
-    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
-    rules["rules"][0]["templates"] = {"demande-validation": "demande-validation-dpe"}
-    rules_path = tmp_path / "rules.yaml"
-    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    own = {"demande-validation": "demande-validation-dpe"}
+    rules_path = shipped_rules_with(tmp_path, templates=own)
     h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path, templates=templates)
     try:
         ref, request = submit(h)
@@ -265,13 +262,8 @@ def test_a_rule_can_choose_the_templates_of_its_mails(
 def test_comments_are_relayed_where_the_rules_say(
     tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP
 ) -> None:
-    import yaml
-    from helpers import SHIPPED
-
-    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
-    rules["rules"][0]["relay_comments_to"] = ["plateforme-3975", "service.supervisors"]
-    rules_path = tmp_path / "rules.yaml"
-    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    relay = ["plateforme-3975", "service.supervisors"]
+    rules_path = shipped_rules_with(tmp_path, relay_comments_to=relay)
     h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
     try:
         ref, request = submit(h)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from harness import Harness, reply
-from helpers import fiche_email
+from helpers import fiche_email, shipped_rules_with
 from servers import MailUser, RecordingSMTP
 
 from intake.cli import main
@@ -253,14 +253,8 @@ def test_tickets_stored_before_masking_are_masked_on_upgrade(tmp_path: Path) -> 
 def test_a_relayed_comment_naming_the_agent_is_masked_for_its_readers(
     tmp_path: Path, mailbox_user: MailUser, smtp_server: RecordingSMTP, case: str
 ) -> None:
-    import yaml
-    from helpers import SHIPPED
-
     name, texts = NAMES[case]
-    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
-    rules["rules"][0]["relay_comments_to"] = ["service.supervisors"]
-    rules_path = tmp_path / "rules.yaml"
-    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    rules_path = shipped_rules_with(tmp_path, relay_comments_to=["service.supervisors"])
     h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
     try:
         h.send(fiche(name, texts))

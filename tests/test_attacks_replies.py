@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from harness import Harness, reply
-from helpers import SENDER, fiche_email, text_of
+from helpers import SENDER, fiche_email, shipped_rules_with, text_of
 from servers import MailUser, RecordingSMTP
 
 AGENT = "sophie.martin@paris.fr"
@@ -309,13 +309,8 @@ def test_only_a_reply_to_our_mail_from_its_recipient_is_relayed(
     from email import message_from_bytes
     from email.policy import default
 
-    import yaml
-    from helpers import SHIPPED
-
-    rules = yaml.safe_load((SHIPPED / "rules.yaml").read_text(encoding="utf-8"))
-    rules["rules"][0]["relay_comments_to"] = ["plateforme-3975", "service.supervisors"]
-    rules_path = tmp_path / "rules.yaml"
-    rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    relay = ["plateforme-3975", "service.supervisors"]
+    rules_path = shipped_rules_with(tmp_path, relay_comments_to=relay)
     h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
     try:
         ref, _ = request_of(h)
