@@ -225,12 +225,7 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     except ReaderMissing as exc:
         raise reader_missing(name, str(exc)) from exc
     except NotRead as exc:
-        answer = ocr_problem(name, source == "pdf", exc.reason)
-        if source == "pdf":
-            raise Unreadable(answer) from exc  # a scanned PDF is meant as the fiche: told
-        # A photo may be anything (a picture of the desk beside a fiche typed in the body):
-        # told only when no fiche was found.
-        found.notes.append(FieldError(field="", message=answer))
+        _no_fiche_read(found, name, scanned=source == "pdf", reason=exc.reason)
         return
     except Exception as exc:  # noqa: BLE001 - readers raise anything on a damaged file
         raise damaged(name) from exc
@@ -240,15 +235,20 @@ def _read_one(att: Attachment, form: FormDefinition, found: Found, depth: int) -
     elif source in OCR_SOURCES:
         # Read but no rubrique in it; a picture too small to be a fiche gives no text at all
         # and is passed over in silence.
-        problem = FieldError(field="", message=ocr_problem(name, source == "scan", NO_FICHE))
-        if source == "scan" and text.strip():
-            found.problems.append(problem)  # a scanned PDF is meant as the fiche: always told
-        elif text.strip():
-            found.notes.append(problem)  # a photo may be anything: told when no fiche was found
+        if text.strip():
+            _no_fiche_read(found, name, scanned=source == "scan", reason=NO_FICHE)
     elif source == "pdf" and not text.strip() and not any(any(r) for g in grids for r in g):
         found.notes.append(FieldError(field="", message=str(pdf_without_text(name))))
     elif source != "txt":  # text files without a fiche are disclaimers, "ATT00001.txt"…
         found.notes.append(FieldError(field="", message=str(no_fiche_in(name))))
+
+
+def _no_fiche_read(found: Found, name: str, *, scanned: bool, reason: str) -> None:
+    """Why OCR gave no fiche. A scanned PDF is meant as the fiche: always told. A photo may be
+    anything (a picture of the desk beside a fiche typed in the body): told only when no
+    fiche was found."""
+    answer = FieldError(field="", message=ocr_problem(name, scanned, reason))
+    (found.problems if scanned else found.notes).append(answer)
 
 
 def _read_file(source: Source, module: str, data: bytes) -> tuple[Source, list[Grid], str]:
