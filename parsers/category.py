@@ -383,9 +383,12 @@ _TRAILING_MARK = re.compile(rf"(?:{_MARK})\s*$", re.IGNORECASE)
 
 
 def box_end(text: str) -> tuple[str, str] | None:
-    """(words, mark) of a text that starts or ends with a check box or a mark: "☒ Autre",
-    "[ ] Information erronée", "Autre ☐", "Autre : X". None otherwise, and for "oui" or "non",
-    which a sentence may hold as well."""
+    """(words, mark) of one line that starts or ends with a check box or a mark: "☒ Autre",
+    "[ ] Information erronée", "Autre ☐", "Autre : X". None otherwise, for "oui" or "non",
+    which a sentence may hold as well, and for several lines: a box at their end is the last
+    line's, not theirs all ("Information erronée X" / "Autre ☐")."""
+    if "\n" in text.strip():
+        return None
     ends = text.strip()[:1] + text.strip()[-1:]
     if not _BOX_ENDS.intersection(ends):
         return None  # most lines: no box can start or end them

@@ -88,10 +88,8 @@ _ABOVE = Cell("", Kind.EMPTY, covered=True, covered_above=True)
 
 
 def _boxed(text: str, form: FormDefinition) -> Cell | None:
-    """A category choice with its own box or mark, before or after its words. A cell of
-    several lines is several choices, read whole by the category reader."""
-    if "\n" in text:
-        return None
+    """A category choice with its own box or mark, before or after its words (a cell of
+    several lines is several choices, read whole by the category reader)."""
     found = box_end(text)
     if found is None:
         return None
