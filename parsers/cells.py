@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from parsers.category import box_end, lone_mark
 from parsers.fold import clean_spaces
 from parsers.form import FormDefinition
+from parsers.labels import without_hints
 from parsers.text import extract_pairs
 
 #: A table or a sheet: its rows of cell texts, as the readers give them.
@@ -100,9 +101,6 @@ def _boxed(text: str, form: FormDefinition) -> Cell | None:
     return None
 
 
-_HINT = re.compile(r"\([^)]*\)")
-
-
 def _starts_with_label(text: str, form: FormDefinition) -> str | None:
     """The rubrique of a cell written "Label : value" (its first line), else None."""
     first = text.split("\n", 1)[0]
@@ -145,7 +143,7 @@ def _read(text: str, form: FormDefinition) -> Cell:
     mark = lone_mark(stripped)
     if mark is not None:
         return Cell(stripped, Kind.MARK, ticked=mark)
-    first = _HINT.sub("", stripped.split("\n", 1)[0]).rstrip(" :：")  # "(hh:mm)" is a hint
+    first = without_hints(stripped.split("\n", 1)[0]).rstrip(" :：")  # "(hh:mm)" is a hint
     if ":" in first or "：" in first:
         # "Label : value" in one cell: read as such before the whole text is tried as a
         # label, since a label read by meaning tolerates a few extra words ("Mehdi").

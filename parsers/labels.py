@@ -96,6 +96,11 @@ _FEMININE = (
 )
 
 
+def without_hints(text: str) -> str:
+    """The text without the hints written in brackets ("(si connu)", "(hh:mm)") or a "*"."""
+    return _HINT.sub(" ", text)
+
+
 def strip_decorations(label: str) -> str:
     """The label without bullets and numbering in front ("•", "3.", "a)", "II -")."""
     text = _BULLET.sub("", label.strip())
@@ -105,8 +110,7 @@ def strip_decorations(label: str) -> str:
 def label_key(label: str) -> str:
     """The folded key of a label as written: hints in brackets, bullets and numbering dropped."""
     text = strip_decorations(label)
-    stripped = _HINT.sub(" ", text)
-    return fold_words(stripped) or fold_words(text)
+    return fold_words(without_hints(text)) or fold_words(text)
 
 
 def stem(word: str) -> str:
