@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intake.classifier import Classifier
+from intake.approvals.tokens import load_secret
 from intake.clock import Clock, system_clock
-from intake.config import Settings
+from intake.config.settings import Settings
 from intake.oauth import configured_token
-from intake.store import Store
-from intake.tokens import load_secret
+from intake.store.database import Store
+from intake.worker.parse_process import Classifier
 from outbox.deliver import Limits
 from outbox.mails import MailFactory
 from outbox.render import Renderer
@@ -26,7 +26,7 @@ class Runtime:
     store: Store
     rules: LoadedRules
     mails: MailFactory
-    #: Key of the approval tokens (see intake/tokens.py).
+    #: Key of the approval tokens (see intake/approvals/tokens.py).
     secret: bytes
     clock: Clock = field(default=system_clock)
     #: Parses batches of messages, in a child process when `parse_processes` asks for one.

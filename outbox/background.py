@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 from intake.sample import Sample
-from intake.store import Store
+from intake.store.database import Store
 from outbox.deliver import Courier, Delivery, Limits
 from outbox.senders import Sender
 

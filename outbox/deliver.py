@@ -12,7 +12,7 @@ from intake.errors import SendError
 from intake.faults import crash_point
 from intake.logs import without_addresses
 from intake.sample import Sample
-from intake.store import Store
+from intake.store.database import Store
 from outbox.compose import another_message_id, with_message_id
 from outbox.senders import Sender
 

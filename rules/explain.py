@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.privacy import hidden_fields
-from intake.report import table
+from intake.cli.tables import table
+from intake.privacy.policy import hidden_fields
 from parsers.model import Fiche
 from rules.engine import route
 from rules.loader import LoadedRules

@@ -13,10 +13,10 @@ from typing import Any
 from helpers import text_of, write_config
 from servers import MailUser, RecordingSMTP
 
-from intake.config import load_settings
+from intake.config.settings import load_settings
 from intake.runtime import Runtime, build_runtime
 from intake.sources.imap import ImapSource
-from intake.worker import RunReport, run_once
+from intake.worker.loop import RunReport, run_once
 from outbox.senders import SmtpSender
 
 START = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)

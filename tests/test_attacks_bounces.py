@@ -19,7 +19,7 @@ from harness import Harness, reply
 from helpers import SENDER, fiche_email
 from servers import MailUser, RecordingSMTP
 
-from intake.cli import main
+from intake.cli.main import main
 
 AGENT = "sophie.martin@paris.fr"
 CHEF = "chef.accueil.m12@paris.fr"

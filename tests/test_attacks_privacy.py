@@ -20,9 +20,9 @@ from harness import Harness, reply
 from helpers import fiche_email, shipped_rules_with
 from servers import MailUser, RecordingSMTP
 
-from intake.cli import main
-from intake.retention import plan_purge, purge
-from intake.store import Store
+from intake.cli.main import main
+from intake.privacy.retention import plan_purge, purge
+from intake.store.database import Store
 
 CHEF = "chef.accueil.m12@paris.fr"
 MANAGERS = "responsables-3975@paris.fr"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import REPO, SHIPPED
 
-from intake.cli import main
+from intake.cli.main import main
 
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -19,7 +19,7 @@ from helpers import fiche_email, write_config
 from servers import MailUser, RecordingSMTP
 
 from intake.faults import POINTS
-from intake.store import Store
+from intake.store.database import Store
 
 FICHES = int(os.environ.get("INTAKE_FAULT_FICHES", "1000"))
 REF = re.compile(r"\[(3975-\d{4}-\d{5})\]")

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from helpers import SHIPPED
 
-from intake.privacy import PERSONAL_COLUMNS
-from intake.store import Store
+from intake.privacy.policy import PERSONAL_COLUMNS
+from intake.store.database import Store
 
 METADATA = yaml.safe_load((SHIPPED / "datasette-metadata.yaml").read_text(encoding="utf-8"))
 DATABASE = METADATA["databases"]["intake"]

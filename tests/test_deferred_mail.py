@@ -11,10 +11,10 @@ from click.testing import CliRunner, Result
 from helpers import fiche_email, write_config
 from servers import RecordingSMTP
 
-from intake.cli import main
-from intake.lock import WorkerLock
+from intake.cli.main import main
 from intake.sources.maildir import deliver_to_maildir
-from intake.store import Store
+from intake.store.database import Store
+from intake.worker.lock import WorkerLock
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from harness import Harness
 from helpers import FICHE_TEXT, fiche_email
 from servers import MailUser, RecordingSMTP
 
-from intake.cli import main
-from intake.digest import previous_week, weekly_digest
+from intake.cli.main import main
+from intake.reports.digest import previous_week, weekly_digest
 from outbox.compose import LOOP_HEADER
 
 WRONG_INFO = FICHE_TEXT.format(

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from helpers import SHIPPED
 from openpyxl import load_workbook
 
-from intake.cli import main
+from intake.cli.main import main
 from rules.directory import Directory
 from rules.export import to_csv, to_html, to_xlsx
 from rules.model import Entry

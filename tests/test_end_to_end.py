@@ -15,7 +15,7 @@ import pytest
 from helpers import SHIPPED, fiche_email, text_of, write_config
 from servers import MailUser, RecordingSMTP
 
-from intake.store import Store
+from intake.store.database import Store
 
 INTAKE = [sys.executable, "-m", "intake"]
 
@@ -145,7 +145,7 @@ def test_a_wrong_password_says_what_to_check(setup) -> None:
 
 
 def test_shipped_example_config_is_valid() -> None:
-    from intake.config import load_settings
+    from intake.config.settings import load_settings
 
     settings = load_settings(SHIPPED / "intake.yaml")
     assert settings.path(settings.rules).exists()

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from intake.cli import main
-from intake.store import Store
+from intake.cli.main import main
+from intake.store.database import Store
 from rules.cells import inert
 
 

@@ -14,7 +14,7 @@ from helpers import fiche_email
 from servers import Dovecot, RecordingSMTP
 from servers.dovecot import free_port
 
-from intake.worker import Worker
+from intake.worker.loop import Worker
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_committed_mail_still_goes_out_while_the_mailbox_is_down(
 ) -> None:
     server.append(fiche_email())
     # The message is taken in, then the server goes away before the mails are delivered.
-    from intake.pipeline import process_source
+    from intake.worker.pipeline import process_source
 
     process_source(h.rt, h.source)
     server.stop()
@@ -92,7 +92,7 @@ def test_uidvalidity_change_does_not_process_a_message_twice(h: Harness, server:
     raw = fiche_email()
     server.append(raw)
     # Taken in and committed, then the worker dies before moving it out of the inbox...
-    from intake.pipeline import process_message
+    from intake.worker.pipeline import process_message
 
     (message,) = list(h.source.fetch())
     process_message(h.rt, message, h.source.label)
@@ -156,7 +156,7 @@ def test_smtp_down_then_back(tmp_path: Path, server: Dovecot) -> None:
 def test_a_stop_request_finishes_the_message_in_hand_and_leaves_the_rest(
     h: Harness, server: Dovecot
 ) -> None:
-    from intake.pipeline import process_source
+    from intake.worker.pipeline import process_source
 
     for n in range(3):
         server.append(fiche_email(description=f"Fiche {n}"))

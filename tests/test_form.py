@@ -9,7 +9,7 @@ import pytest
 import yaml
 from helpers import SHIPPED, fiche_email, write_config
 
-from intake.config import load_settings
+from intake.config.settings import load_settings
 from intake.errors import ConfigError
 from intake.runtime import make_parse_context
 from parsers import classify

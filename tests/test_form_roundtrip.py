@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from formfill import FILLERS
 from helpers import SHIPPED
 
-from intake.blank_form import FORMATS
-from intake.cli import main
+from intake.cli.main import main
+from intake.operations.blank_form import FORMATS
 from parsers import classify
 from parsers.context import ParseContext
 from parsers.form import default_form

@@ -12,10 +12,10 @@ from helpers import write_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.config import load_settings
-from intake.pipeline import process_message
+from intake.config.settings import load_settings
 from intake.runtime import build_runtime
 from intake.sources.base import SourceMessage
+from intake.worker.pipeline import process_message
 from outbox.deliver import Courier
 from outbox.senders import DirSender
 

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner, Result
 from helpers import REPO
 
-from intake.cli import main
+from intake.cli.main import main
 from parsers.i18n import DOMAIN, LOCALE_DIR, LOCALE_ENV
 
 CATALOGUE = LOCALE_DIR / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -11,9 +11,9 @@ from helpers import SHIPPED, write_config
 from servers import MailUser, RecordingSMTP
 from servers.dovecot import free_port
 
-from intake.cli import main
-from intake.config import Settings, load_settings
-from intake.starter import ENTRIES
+from intake.cli.main import main
+from intake.config.settings import Settings, load_settings
+from intake.config.starter import ENTRIES
 
 # These tests read the English catalogue; tests/test_i18n.py checks the French default.
 pytestmark = pytest.mark.usefixtures("english")
@@ -44,7 +44,7 @@ def lines(result: Result) -> dict[str, str]:
 
 def test_every_setting_is_explained_in_the_starter_configuration() -> None:
     missing = set(Settings.model_fields) - {"base_dir"} - {e.key for e in ENTRIES}
-    assert not missing, f"add an Entry for {sorted(missing)} in intake/starter.py"
+    assert not missing, f"add an Entry for {sorted(missing)} in intake/config/starter.py"
 
 
 def test_init_writes_a_commented_deployment_and_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from helpers import SHIPPED, fiche_email, shipped_parse_context
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.cli import main
+from intake.cli.main import main
 from intake.errors import ConfigError
 from parsers import classify
 from parsers.context import ParseContext

@@ -11,11 +11,11 @@ import pytest
 from helpers import fiche_email, write_config
 from servers import MailUser, RecordingSMTP
 
-from intake.config import load_settings
+from intake.config.settings import load_settings
 from intake.logs import JsonFormatter, without_addresses
 from intake.runtime import build_runtime
 from intake.sources import open_source
-from intake.worker import run_once
+from intake.worker.loop import run_once
 from outbox.senders import open_sender
 
 #: What the fiche says and who is named in it or receives it: never in a log line at INFO.
@@ -77,7 +77,9 @@ def test_logs_at_info_name_messages_and_tickets_but_no_person(
 
 
 def test_json_log_lines_carry_the_message_id_and_reference() -> None:
-    record = logging.LogRecord("intake.pipeline", logging.INFO, __file__, 1, "m %s", ("x",), None)
+    record = logging.LogRecord(
+        "intake.worker.pipeline", logging.INFO, __file__, 1, "m %s", ("x",), None
+    )
     record.message_id, record.ref = "<a@b>", "3975-2026-00001"
     data = json.loads(JsonFormatter().format(record))
     assert data["message"] == "m x" and data["level"] == "info"

@@ -17,7 +17,7 @@ from servers.dovecot import free_port
 from servers.introspection import Introspection
 from servers.smtp import RecordingHandler
 
-from intake.cli import main
+from intake.cli.main import main
 from intake.errors import ConfigError, SendError, SourceError
 from intake.oauth import TOKEN_ENV, configured_token, token_provider, xoauth2_string
 from intake.sources.imap import ImapSource

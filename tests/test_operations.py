@@ -11,9 +11,9 @@ from click.testing import CliRunner, Result
 from helpers import SHIPPED, fiche_email, write_config
 from servers import MailUser, RecordingSMTP
 
-from intake.cli import main
+from intake.cli.main import main
 from intake.sources.maildir import deliver_to_maildir
-from intake.store import Store
+from intake.store.database import Store
 
 SECRET = "s" * 32
 

@@ -11,7 +11,7 @@ import pytest
 from servers import RecordingSMTP
 
 from intake.errors import SendError
-from intake.store import Store
+from intake.store.database import Store
 from outbox.background import BackgroundCourier
 from outbox.compose import LOOP_HEADER, compose
 from outbox.deliver import Courier, Limits

@@ -380,7 +380,7 @@ def test_mobile_footers_as_whole_lines_end_the_answer(footer: str) -> None:
 
 @pytest.fixture(scope="module")
 def request_text() -> str:
-    from intake.samples import sample_context
+    from intake.mails.samples import sample_context
     from outbox.render import Renderer
 
     rendered = Renderer(ROOT / "config" / "templates" / "fr").render(
@@ -425,7 +425,7 @@ def test_our_request_rewrapped_by_the_client_is_still_ours(request_text: str) ->
 def test_intake_parse_shows_the_new_text_and_the_words_that_decided(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from intake.cli import main
+    from intake.cli.main import main
 
     mail = tmp_path / "reponse.eml"
     mail.write_text(

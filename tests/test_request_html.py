@@ -15,7 +15,7 @@ import pytest
 from helpers import SENDER, SHIPPED
 from lxml import html
 
-from intake.samples import sample_context
+from intake.mails.samples import sample_context
 from outbox.mails import MailFactory
 from outbox.render import Renderer
 

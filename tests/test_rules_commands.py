@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import REPO, SHIPPED, fiche_email, write_config
 
-from intake.cli import main
+from intake.cli.main import main
 
 # These tests read the English catalogue; tests/test_i18n.py checks the French default.
 pytestmark = pytest.mark.usefixtures("english")

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from helpers import SHIPPED
 from jsonschema import Draft202012Validator
 
-from intake.cli import main
-from intake.schemas import FILES, modeline, render, schema, schema_name
+from intake.cli.main import main
+from intake.config.schemas import FILES, modeline, render, schema, schema_name
 
 
 def validator(config_file: str) -> Draft202012Validator:
@@ -36,7 +36,7 @@ def test_every_key_is_described_in_french(config_file: str) -> None:
         for key, prop in node.get("properties", {}).items()
         if not prop.get("description")
     ]
-    assert not undescribed, f"add a description in intake/schema_fr.py: {undescribed}"
+    assert not undescribed, f"add a description in intake/config/schema_fr.py: {undescribed}"
 
 
 @pytest.mark.parametrize("config_file", list(FILES))

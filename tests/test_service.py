@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from helpers import fiche_email, write_config
 
-from intake.config import load_settings
+from intake.config.settings import load_settings
 from intake.runtime import build_runtime
 from intake.sources import open_source
 from intake.sources.maildir import deliver_to_maildir
-from intake.store import Store
-from intake.worker import Worker
+from intake.store.database import Store
+from intake.worker.loop import Worker
 from outbox.senders import open_sender
 
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from helpers import write_config
 
-from intake.cli import main
-from intake.store import Store
-from intake.topics import group_topics, keywords
+from intake.cli.main import main
+from intake.reports.topics import group_topics, keywords
+from intake.store.database import Store
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday, ISO week 10
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from intake.migrations import migrations
-from intake.store import Store
+from intake.store.database import Store
+from intake.store.migrations import migrations
 
 
 def raw_record(message_id: str = "<a@x>", sha: str = "s1") -> dict:

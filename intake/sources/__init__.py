@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from urllib.parse import unquote, urlsplit
 
-from intake.config import Settings
+from intake.config.settings import Settings
 from intake.errors import ConfigError
 from intake.oauth import configured_token
 from intake.sources.base import Source, SourceMessage

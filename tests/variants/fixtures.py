@@ -21,7 +21,7 @@ import tempfile
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
-from intake.blank_form import blank_fiche
+from intake.operations.blank_form import blank_fiche
 from parsers.form import default_form
 from tests.formfill import FILLERS
 from tests.helpers import shipped_parse_context

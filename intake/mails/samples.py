@@ -1,0 +1,158 @@
+"""A realistic sample fiche, and each mail template rendered with it: a broken template is found
+by `intake doctor` (and refused on SIGHUP) instead of when the first real fiche arrives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError, UndefinedError
+
+from intake.errors import ConfigError
+from intake.mails.ticket_mails import mail_context
+from outbox.fiche_view import fiche_lines
+from outbox.render import Renderer
+
+SAMPLE_SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
+#: The Reply-To of an approval request, carrying a token (see intake/approvals/tokens.py).
+SAMPLE_REPLY_ADDRESS = "signalements-3975+a1r1t0123456789abcdef0123@paris.fr"
+
+SAMPLE_TICKET: dict[str, Any] = {
+    "id": 1,
+    "ref": "3975-2026-00042",
+    "status": "pending_approval",
+    "service": "Mairie du 12e arrondissement",
+    "service_id": "mairie-12",
+    "reporter_name": "Prénom Nom",
+    "reporter_email": "agent.exemple@paris.fr",
+    "call_date": "2026-03-12",
+    "call_time": "14:30",
+    "category": "transfer_error",
+    "agent_3975": "Agent 39 75",
+    "caller_request": "Inscription sur les listes électorales",
+    "expected_service": "Mairie du 11e arrondissement",
+    "wrong_information": None,
+    "description": "Appel transféré vers l'accueil du 12e au lieu du 11e.",
+    "follow_up": None,
+    "approvers": ["chef.accueil.m12@paris.fr"],
+    "recipients": ["responsables-3975@paris.fr", "accueil.m11@paris.fr"],
+    "redactions": {},
+    "approval_round": 1,
+    "errors": None,
+    "warnings": [],
+    "created_at": "2026-03-12T16:05:00+00:00",
+    "updated_at": "2026-03-12T16:05:00+00:00",
+}
+
+_ERRORS = [
+    {
+        "field": "call_date",
+        "label": "Date de l'appel",
+        "message": "Date de l'appel manquante : indiquez-la, par exemple 12/03/2026.",
+    }
+]
+
+#: What each mail of the worker adds to the ticket's context (see handlers, approvals, replies).
+EXTRA: dict[str, dict[str, Any]] = {
+    "accuse-reception": {
+        "routing": {"approval_required": True},
+        # As the agent wrote it ("hier", "vers 14h30"), the call time read with a warning.
+        "fiche": fiche_lines(
+            SAMPLE_TICKET,
+            written={"call_date": "hier", "call_time": "vers 14h30"},
+            warned=["call_time"],
+        ),
+        "warnings": [{"field": "call_time", "message": "Heure de l'appel lue sur une image."}],
+        "rejected": [],
+    },
+    "demande-validation": {
+        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "round": 1,
+        "reply_address": SAMPLE_REPLY_ADDRESS,
+    },
+    "relance-validation": {
+        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "round": 1,
+        "requested_at": "2026-03-12T16:05:00+00:00",
+        "reply_address": SAMPLE_REPLY_ADDRESS,
+    },
+    "demande-precision": {
+        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "round": 1,
+        "answer": "Je regarde et je reviens vers vous.",
+        "reply_address": SAMPLE_REPLY_ADDRESS,
+    },
+    "fiche-invalide": {"errors": _ERRORS},
+    "fiche-validee": {"reason": None, "approver": "chef.accueil.m12@paris.fr", "waiting": []},
+    "fiche-refusee": {"reason": "Doublon du signalement d'hier.", "approver": "chef@paris.fr"},
+    "transmission": {},
+    "commentaire": {
+        "comment": "L'usager a rappelé : il a pu obtenir son rendez-vous.",
+        "author": "sophie.martin@paris.fr",
+    },
+    "reponse-non-prise-en-compte": {
+        "ticket": {"ref": SAMPLE_TICKET["ref"], "status": "approved"},
+        "reason": "already_decided",
+        "approvers": SAMPLE_TICKET["approvers"],
+    },
+    "regles-invalides": {
+        "path": "/etc/intake/rules.yaml",
+        "version": "0123456789ab",
+        "kept_version": "ba9876543210",
+        "problems": ["rules.yaml:12:5: unknown key 'aprovers'; did you mean 'approvers'?"],
+    },
+}
+
+
+def sample_context(name: str) -> dict[str, Any]:
+    """The context the worker would give template `name`, for the sample fiche."""
+    return {**mail_context(SAMPLE_TICKET), **EXTRA.get(name, {}), "sender": SAMPLE_SENDER}
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    name: str
+    #: None when it rendered; otherwise what is wrong.
+    problem: str | None
+    #: True when only the syntax could be checked (no sample context for this template).
+    syntax_only: bool = False
+
+
+def check_templates(folder: Path) -> list[TemplateCheck]:
+    """Render every `*.txt.j2` (and `*.html.j2`) of `folder` with the sample fiche."""
+    renderer = Renderer(folder)  # ConfigError when the folder is missing
+    checks = []
+    for path in sorted(folder.glob("*.j2")):
+        stem, _, kind = path.name.removesuffix(".j2").rpartition(".")
+        checks.append(_check_one(renderer, stem, kind, path.name))
+    return checks
+
+
+def _check_one(renderer: Renderer, name: str, kind: str, filename: str) -> TemplateCheck:
+    known = name in EXTRA
+    try:
+        render_html = getattr(renderer, "render_html", None)
+        if kind == "html" and render_html is not None:
+            render_html(name, sample_context(name))
+        elif kind == "txt":
+            renderer.render(name, sample_context(name))
+    except ConfigError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, UndefinedError) and not known:
+            # A template of a kind this module has no sample for (a new mail): syntax only.
+            return _syntax(renderer, name, filename)
+        return TemplateCheck(filename, str(exc))
+    except (TemplateError, TypeError, ValueError) as exc:
+        if isinstance(exc, UndefinedError) and not known:
+            return _syntax(renderer, name, filename)
+        return TemplateCheck(filename, f"{type(exc).__name__}: {exc}")
+    return TemplateCheck(filename, None)
+
+
+def _syntax(renderer: Renderer, name: str, filename: str) -> TemplateCheck:
+    try:
+        renderer.env.get_template(filename)  # compiles it: a syntax error raises
+    except TemplateError as exc:
+        return TemplateCheck(filename, f"{type(exc).__name__}: {exc}")
+    return TemplateCheck(filename, None, syntax_only=True)

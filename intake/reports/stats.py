@@ -1,0 +1,141 @@
+"""Quality figures over anonymous ticket facts: what to fix, never who.
+
+Everything here reads the `tickets_anonymous` view, which has no personal column: there is
+no way to count by 39 75 agent, reporter or approver, by design.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from intake.reports.topics import Topic, fold, group_topics
+from intake.store.database import Store
+from parsers.service import resolve_service
+from rules.directory import Directory
+
+BY_CHOICES = ("service", "category", "week")
+UNKNOWN = "(inconnu)"
+
+
+@dataclass(frozen=True)
+class Figures:
+    tickets: int
+    invalid: int
+    approved: int
+    forwarded: int
+    rejected: int
+    waiting: int
+    #: rejected / (approved + rejected); None when nothing was decided.
+    rejection_rate: float | None
+    median_hours_to_approval: float | None
+    mean_hours_to_approval: float | None
+
+
+def anonymous_tickets(store: Store, since: dt.date | None, until: dt.date | None) -> list[dict]:
+    """Tickets received from `since` to `until` (both included), anonymous columns only."""
+    where, args = ["1 = 1"], []
+    if since:
+        where.append("substr(created_at, 1, 10) >= ?")
+        args.append(since.isoformat())
+    if until:
+        where.append("substr(created_at, 1, 10) <= ?")
+        args.append(until.isoformat())
+    cursor = store.db.execute(
+        f"select * from tickets_anonymous where {' and '.join(where)} order by id", args
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _hours(ticket: dict) -> float:
+    start = dt.datetime.fromisoformat(ticket["created_at"])
+    return (dt.datetime.fromisoformat(ticket["decided_at"]) - start).total_seconds() / 3600
+
+
+def figures(tickets: list[dict]) -> Figures:
+    status = Counter(t["status"] for t in tickets)
+    approved = [t for t in tickets if t["decided_at"] and t["status"] in ("approved", "forwarded")]
+    rejected = status["rejected"]
+    hours = [_hours(t) for t in approved]
+    decided = len(approved) + rejected
+    return Figures(
+        tickets=len(tickets),
+        invalid=status["invalid"],
+        approved=len(approved),
+        forwarded=status["forwarded"],
+        rejected=rejected,
+        waiting=status["pending_approval"],
+        rejection_rate=round(rejected / decided, 3) if decided else None,
+        median_hours_to_approval=round(statistics.median(hours), 1) if hours else None,
+        mean_hours_to_approval=round(statistics.fmean(hours), 1) if hours else None,
+    )
+
+
+def week_of(ticket: dict) -> str:
+    year, week, _ = dt.date.fromisoformat(ticket["created_at"][:10]).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def group_key(ticket: dict, by: str) -> str:
+    if by == "week":
+        return week_of(ticket)
+    if by == "service":
+        return ticket["service_id"] or ticket["service"] or UNKNOWN
+    return ticket["category"] or UNKNOWN
+
+
+def wrong_transfers(tickets: list[dict], directory: Directory | None, top: int = 10) -> list[dict]:
+    """Most frequent (service that got the call -> service it should have gone to)."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for t in tickets:
+        if t["category"] != "transfer_error" or t["status"] == "invalid":
+            continue
+        written = t["expected_service"]
+        entry = resolve_service(written, directory) if directory and written else None
+        expected = entry.id if entry else fold(" ".join((written or "").split()))
+        pairs[(t["service_id"] or t["service"] or UNKNOWN, expected or UNKNOWN)] += 1
+    return [
+        {"from": a, "expected": b, "count": n}
+        for (a, b), n in sorted(pairs.items(), key=lambda p: (-p[1], p[0]))[:top]
+    ]
+
+
+def information_reports(tickets: list[dict]) -> list[tuple[str, str]]:
+    """(reference, text) of each valid 'information erronée' fiche: what was said, on what."""
+    return [
+        (t["ref"], " - ".join(x for x in (t["wrong_information"], t["caller_request"]) if x))
+        for t in tickets
+        if t["category"] == "wrong_information" and t["status"] != "invalid"
+    ]
+
+
+def topic_rows(topics: list[Topic], top: int = 10) -> list[dict]:
+    return [{"topic": t.keyword, "count": t.count, "refs": t.refs} for t in topics[:top]]
+
+
+def compute(
+    store: Store,
+    *,
+    since: dt.date | None,
+    until: dt.date | None,
+    by: str | None,
+    directory: Directory | None,
+) -> dict[str, Any]:
+    tickets = anonymous_tickets(store, since, until)
+    groups: dict[str, list[dict]] = {}
+    if by:
+        for t in tickets:
+            groups.setdefault(group_key(t, by), []).append(t)
+    return {
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "totals": asdict(figures(tickets)),
+        "by": by,
+        "groups": [{"group": k, **asdict(figures(v))} for k, v in sorted(groups.items())],
+        "wrong_transfers": wrong_transfers(tickets, directory),
+        "wrong_information_topics": topic_rows(group_topics(information_reports(tickets))),
+    }

@@ -1,0 +1,39 @@
+"""The worker's periodic privacy and quality jobs: the daily purge and the weekly digest.
+
+A failing job is logged and tried again at its next turn; it never stops the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from intake.errors import IntakeError
+from intake.privacy.retention import outbox_folder, plan_purge, purge
+from intake.reports.digest import weekly_digest
+from intake.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def daily_purge(rt: Runtime) -> None:
+    try:
+        plan = plan_purge(rt.store, rt.clock(), rt.settings.retention_days)
+        if plan.tickets or plan.messages:
+            purge(
+                rt.store,
+                plan,
+                now=rt.now_iso(),
+                actor="system",
+                outbox_dir=outbox_folder(rt.settings),
+            )
+            log.info("retention: personal data of %d ticket(s) erased", len(plan.tickets))
+    except (IntakeError, sqlite3.Error, OSError) as exc:
+        log.error("retention purge failed, will retry tomorrow: %s", exc)
+
+
+def weekly_job(rt: Runtime) -> None:
+    try:
+        weekly_digest(rt)
+    except (IntakeError, sqlite3.Error, OSError) as exc:
+        log.error("weekly digest not queued, will retry next week: %s", exc)
