@@ -5,26 +5,28 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import imaplib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
-from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
+from imap_tools import BaseMailBox
+from imap_tools.errors import MailboxFolderSelectError, MailboxLoginError
 
 from intake.config.settings import Settings
 from intake.errors import ConfigError, SourceError
-from intake.oauth import configured_token
-from intake.sources import IMAP_PASSWORD_ENV
 from intake.sources.base import SourceMessage
+from intake.sources.imap_account import (
+    IMAP_PASSWORD_ENV,
+    NETWORK_ERRORS,
+    connect,
+    credentials,
+    login,
+    parse_mailbox,
+)
 
-NETWORK = (OSError, imaplib.IMAP4.error, ImapToolsError)
 UID_IN_FETCH = re.compile(rb"\bUID (\d+)")
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 BATCH = 200
@@ -45,9 +47,9 @@ class Folder:
 
 
 def open_folder(settings: Settings, folder: str, since: dt.date) -> Folder:
-    parts = urlsplit(settings.mailbox)
-    if parts.scheme == "maildir":
-        return _maildir(settings.path(unquote(parts.netloc + parts.path)), folder, since)
+    url = parse_mailbox(settings.mailbox)
+    if url.scheme == "maildir":
+        return _maildir(settings.path(url.path), folder, since)
     return _imap(settings, folder, since)
 
 
@@ -79,24 +81,18 @@ def _date_of(file: Path) -> dt.date:
 
 
 def _imap(settings: Settings, folder: str, since: dt.date) -> Folder:
-    parts = urlsplit(settings.mailbox)
-    provider = configured_token(settings.auth, settings.oauth2_token_command)
-    password = provider() if provider else os.environ.get(IMAP_PASSWORD_ENV)
-    if not password:
+    url = parse_mailbox(settings.mailbox)
+    account = credentials(settings.auth, settings.oauth2_token_command)
+    secret = account.secret()
+    if not secret:
         raise ConfigError(f"{IMAP_PASSWORD_ENV} is not set: export the mailbox password")
-    user, tls = unquote(parts.username or ""), parts.scheme == "imaps"
-    port = parts.port or (993 if tls else 143)
-    where = f"{parts.hostname}:{port}"
+    user, where = url.user, url.where
     try:
-        cls = MailBox if tls else MailBoxUnencrypted
-        mailbox: BaseMailBox = cls(parts.hostname, port, timeout=30)
-    except NETWORK as exc:
+        mailbox = connect(url, 30)
+    except NETWORK_ERRORS as exc:
         raise SourceError(f"IMAP server unreachable at {where} ({exc}): check 'mailbox'") from exc
     try:
-        if provider:
-            mailbox.xoauth2(user, password, initial_folder=None)
-        else:
-            mailbox.login(user, password, initial_folder=None)
+        login(mailbox, user, secret, oauth=account.token is not None)
         mailbox.folder.set(folder, readonly=True)  # EXAMINE: nothing can be flagged
         _, values = mailbox.client.response("UIDVALIDITY")
         validity = int(values[0]) if values and values[0] else None
@@ -113,10 +109,10 @@ def _imap(settings: Settings, folder: str, since: dt.date) -> Folder:
     except MailboxFolderSelectError as exc:
         _logout(mailbox)
         raise SourceError(f"no folder {folder!r} for {user} on {where} (the case counts)") from exc
-    except NETWORK as exc:
+    except NETWORK_ERRORS as exc:
         _logout(mailbox)
         raise SourceError(f"cannot read {folder!r} on {where}: {exc}") from exc
-    label = f"{parts.scheme}://{user}@{where}/{folder}"
+    label = f"{url.scheme}://{user}@{where}/{folder}"
     return Folder(label, len(uids), _fetch(mailbox, uids, validity, label))
 
 
@@ -128,7 +124,7 @@ def _fetch(
             chunk = ",".join(str(u) for u in uids[start : start + BATCH])
             try:
                 typ, data = mailbox.client.uid("FETCH", chunk, "(UID BODY.PEEK[])")
-            except NETWORK as exc:
+            except NETWORK_ERRORS as exc:
                 raise SourceError(f"{label}: connection lost ({exc}); run backfill again") from exc
             if typ != "OK":
                 raise SourceError(f"{label} refused UID FETCH: {data!r}")
@@ -143,5 +139,5 @@ def _fetch(
 
 
 def _logout(mailbox: BaseMailBox) -> None:
-    with contextlib.suppress(*NETWORK):
+    with contextlib.suppress(*NETWORK_ERRORS):
         mailbox.logout()

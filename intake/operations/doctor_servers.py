@@ -4,39 +4,42 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import imaplib
 import os
 import smtplib
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
-from imap_tools.errors import ImapToolsError, MailboxLoginError
+from imap_tools import BaseMailBox
+from imap_tools.errors import MailboxLoginError
 
 from intake.config.settings import Settings
 from intake.errors import ConfigError, IntakeError
-from intake.oauth import configured_token
 from intake.operations.doctor_local import FAIL, OK, SKIP, WARN, Check
-from intake.sources import IMAP_PASSWORD_ENV
+from intake.sources.imap_account import (
+    IMAP_PASSWORD_ENV,
+    NETWORK_ERRORS,
+    connect,
+    credentials,
+    login,
+    parse_mailbox,
+)
 from outbox.compose import compose, new_message_id
 from outbox.senders import SMTP_PASSWORD_ENV, open_sender
 from parsers.i18n import _
 
 TIMEOUT = 10.0
-NETWORK = (OSError, imaplib.IMAP4.error, ImapToolsError)
 
 
 def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
-    parts = urlsplit(settings.mailbox)
-    if parts.scheme == "maildir":
-        return _maildir_checks(settings, settings.path(unquote(parts.netloc + parts.path)))
-    where = f"{parts.hostname}:{parts.port or (993 if parts.scheme == 'imaps' else 143)}"
+    url = parse_mailbox(settings.mailbox)
+    if url.scheme == "maildir":
+        return _maildir_checks(settings, settings.path(url.path))
+    where = url.where
     oauth = settings.auth == "xoauth2"
     try:
         # An OAuth 2 token (fetched as the worker fetches it), or the password.
-        provider = configured_token(settings.auth, settings.oauth2_token_command)
-        password = provider() if provider else os.environ.get(IMAP_PASSWORD_ENV)
+        password = credentials(settings.auth, settings.oauth2_token_command).secret()
     except ConfigError as exc:
         return [Check(FAIL, "imap login", str(exc))]
     if not password:
@@ -47,27 +50,24 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
                 _(
                     "{name} n'est pas défini : mettez le mot de passe de {user} dans le fichier"
                     " d'environnement (/etc/intake/intake.env)"
-                ).format(name=IMAP_PASSWORD_ENV, user=parts.username),
+                ).format(name=IMAP_PASSWORD_ENV, user=url.user),
             )
         ]
     try:
-        cls = MailBox if parts.scheme == "imaps" else MailBoxUnencrypted
-        mailbox: BaseMailBox = cls(parts.hostname, parts.port or None, timeout=TIMEOUT)
-    except NETWORK as exc:
-        tls = _("imaps:// pour TLS") if parts.scheme == "imaps" else _("imap:// sans TLS")
+        mailbox = connect(url, TIMEOUT)
+    except NETWORK_ERRORS as exc:
+        tls = _("imaps:// pour TLS") if url.tls else _("imap:// sans TLS")
         fix = _(
             "{where} injoignable ({error}) : vérifiez l'hôte, le port et {tls} dans le réglage"
             " mailbox, et que le serveur est en marche"
         )
         return [Check(FAIL, "imap login", fix.format(where=where, error=exc, tls=tls))]
-    user = unquote(parts.username or "")
-    folder = unquote(parts.path.lstrip("/")) or "INBOX"
     try:
         return _imap_checks(
-            settings, mailbox, user, (password, oauth), where, folder, create_folders
+            settings, mailbox, url.user, (password, oauth), where, url.folder, create_folders
         )
     finally:
-        with contextlib.suppress(*NETWORK):
+        with contextlib.suppress(*NETWORK_ERRORS):
             mailbox.logout()
 
 
@@ -82,10 +82,7 @@ def _imap_checks(
 ) -> list[Check]:
     password, oauth = secret
     try:
-        if oauth:
-            mailbox.xoauth2(user, password, initial_folder=None)
-        else:
-            mailbox.login(user, password, initial_folder=None)
+        login(mailbox, user, password, oauth=oauth)
     except MailboxLoginError:
         which = (
             _("le jeton OAuth 2 (oauth2_token_command)")
@@ -109,7 +106,7 @@ def _imap_checks(
             checks.append(Check(SKIP, "idle", found.format(seconds=settings.poll_seconds)))
         else:
             checks.append(_idle(caps, where, settings.poll_seconds))
-    except NETWORK as exc:
+    except NETWORK_ERRORS as exc:
         fix = _("{where} a coupé la connexion ({error}) : relancez `intake doctor`")
         checks.append(Check(FAIL, "imap", fix.format(where=where, error=exc)))
     return checks

@@ -2,49 +2,40 @@
 
 from __future__ import annotations
 
-import os
-from urllib.parse import unquote, urlsplit
-
 from intake.config.settings import Settings
 from intake.errors import ConfigError
-from intake.oauth import configured_token
 from intake.sources.base import Source, SourceMessage
+from intake.sources.imap_account import IMAP_PASSWORD_ENV, credentials, parse_mailbox
 
-IMAP_PASSWORD_ENV = "INTAKE_IMAP_PASSWORD"
-
-__all__ = ["IMAP_PASSWORD_ENV", "Source", "SourceMessage", "open_source"]
+__all__ = ["Source", "SourceMessage", "open_source"]
 
 
 def open_source(settings: Settings) -> Source:
-    parts = urlsplit(settings.mailbox)
-    if parts.scheme == "maildir":
+    url = parse_mailbox(settings.mailbox)
+    if url.scheme == "maildir":
         from intake.sources.maildir import MaildirSource
 
         return MaildirSource(
-            settings.path(unquote(parts.netloc + parts.path)),
-            settings.processed_folder,
-            settings.quarantine_folder,
+            settings.path(url.path), settings.processed_folder, settings.quarantine_folder
         )
-    if parts.scheme in ("imap", "imaps"):
+    if url.scheme in ("imap", "imaps"):
         from intake.sources.imap import ImapSource
 
-        if not parts.hostname or not parts.username:
+        if not url.host or not url.user:
             raise ConfigError(f"mailbox {settings.mailbox!r}: write imap://user@host:port/FOLDER")
-        token = configured_token(settings.auth, settings.oauth2_token_command)
-        password = os.environ.get(IMAP_PASSWORD_ENV, "")
-        if not password and token is None:
+        account = credentials(settings.auth, settings.oauth2_token_command)
+        if not account.password and account.token is None:
             raise ConfigError(f"{IMAP_PASSWORD_ENV} is not set: export the mailbox password")
-        tls = parts.scheme == "imaps"
         return ImapSource(
-            host=parts.hostname,
-            port=parts.port or (993 if tls else 143),
-            user=unquote(parts.username),
-            password=password,
-            folder=unquote(parts.path.lstrip("/")) or "INBOX",
+            host=url.host,
+            port=url.port,
+            user=url.user,
+            password=account.password,
+            folder=url.folder,
             processed_folder=settings.processed_folder,
             quarantine_folder=settings.quarantine_folder,
-            token=token,
-            ssl=tls,
+            token=account.token,
+            ssl=url.tls,
             idle=settings.imap_idle,
         )
     raise ConfigError(f"mailbox {settings.mailbox!r}: use imap://, imaps:// or maildir://")

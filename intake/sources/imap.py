@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import imaplib
 import logging
 import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
-from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxLoginError
+from imap_tools import BaseMailBox
+from imap_tools.errors import MailboxFolderSelectError, MailboxLoginError
 from imap_tools.utils import encode_folder
 
 from intake.errors import SourceError
 from intake.oauth import TokenProvider
 from intake.sources.base import SourceMessage
+from intake.sources.imap_account import NETWORK_ERRORS, MailboxUrl, connect, login
 
 log = logging.getLogger(__name__)
 
 #: RFC 2177: re-issue IDLE at least every 29 minutes or the server may log us out.
 IDLE_MAX = 29 * 60 - 30
-#: What a dropped or refused connection raises, from the socket up to imap-tools.
-NETWORK_ERRORS = (OSError, imaplib.IMAP4.error, ImapToolsError)
 UID_IN_FETCH = re.compile(rb"\bUID (\d+)")
 
 
@@ -56,6 +54,7 @@ class ImapSource:
         self.ssl, self.batch, self.timeout = ssl, batch, timeout
         self.idle = idle  # False: `wait` sleeps, even when the server offers IDLE
         self.label = f"imap{'s' if ssl else ''}://{user}@{host}:{port}/{folder}"
+        self._url = MailboxUrl("imaps" if ssl else "imap", "", host, port, user, folder)
         self._mailbox: BaseMailBox | None = None
         self._uidvalidity: int | None = None
         self._fetched_validity: int | None = None  # as seen by the last fetch: what ack trusts
@@ -170,10 +169,7 @@ class ImapSource:
         where = f"{self.host}:{self.port}"
         tls = "TLS (imaps)" if self.ssl else "l'absence de TLS (imap)"
         try:
-            if self.ssl:
-                mailbox: BaseMailBox = MailBox(self.host, self.port, timeout=self.timeout)
-            else:
-                mailbox = MailBoxUnencrypted(self.host, self.port, timeout=self.timeout)
+            mailbox = connect(self._url, self.timeout)
         except NETWORK_ERRORS as exc:
             raise SourceError(
                 f"Serveur IMAP injoignable à {where} ({exc}) : vérifiez l'hôte, le port et "
@@ -219,17 +215,9 @@ class ImapSource:
         return mailbox
 
     def _login(self, mailbox: BaseMailBox) -> None:
-        if self._token is None:
-            mailbox.login(self.user, self._password, initial_folder=None)
-            return
-        try:
-            mailbox.xoauth2(self.user, self._token(), initial_folder=None)
-        except imaplib.IMAP4.abort:
-            raise
-        except imaplib.IMAP4.error as exc:
-            # imaplib raises on the server's NO to AUTHENTICATE: a refused token, not a network
-            # failure (imap-tools would have raised MailboxLoginError on the status it expects).
-            raise MailboxLoginError(("NO", [str(exc).encode()]), "OK") from exc
+        oauth = self._token is not None
+        secret = self._token() if self._token is not None else self._password
+        login(mailbox, self.user, secret, oauth=oauth)
 
     def _noop(self) -> None:
         try:

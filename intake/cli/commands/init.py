@@ -6,7 +6,6 @@ import os
 import secrets
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import click
 
@@ -14,6 +13,7 @@ from intake.config.schemas import FILES, render, schema_name
 from intake.config.settings import Settings
 from intake.config.starter import starter_config
 from intake.errors import ConfigError
+from intake.sources.imap_account import parse_mailbox
 from intake.sources.maildir import MaildirSource
 from parsers.shipped import shipped
 
@@ -125,9 +125,9 @@ def _write_env(path: Path) -> None:
 
 def _make_maildir(folder: Path, mailbox: str) -> None:
     """A local Maildir named by `mailbox` is made now, so the worker can start at once."""
-    parts = urlsplit(mailbox)
-    if parts.scheme == "maildir":
-        path = Path(unquote(parts.netloc + parts.path))
+    url = parse_mailbox(mailbox)
+    if url.scheme == "maildir":
+        path = Path(url.path)
         defaults = Settings.model_fields
         MaildirSource(
             path if path.is_absolute() else folder / path,
