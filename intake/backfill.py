@@ -20,9 +20,9 @@ from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxL
 
 from intake.config import Settings
 from intake.errors import ConfigError, SourceError
-from intake.oauth import configured_token
 from intake.sources import IMAP_PASSWORD_ENV
 from intake.sources.base import SourceMessage
+from outbox.oauth import configured_token
 
 NETWORK = (OSError, imaplib.IMAP4.error, ImapToolsError)
 UID_IN_FETCH = re.compile(rb"\bUID (\d+)")

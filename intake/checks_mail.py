@@ -16,10 +16,10 @@ from imap_tools.errors import ImapToolsError, MailboxLoginError
 
 from intake.checks import FAIL, OK, SKIP, WARN, Check
 from intake.config import Settings
-from intake.errors import ConfigError, IntakeError
-from intake.oauth import configured_token
 from intake.sources import IMAP_PASSWORD_ENV
 from outbox.compose import compose, new_message_id
+from outbox.errors import OutboxConfigError, OutboxError
+from outbox.oauth import configured_token
 from outbox.senders import SMTP_PASSWORD_ENV, open_sender
 from parsers.i18n import _
 
@@ -37,7 +37,7 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
         # An OAuth 2 token (fetched as the worker fetches it), or the password.
         provider = configured_token(settings.auth, settings.oauth2_token_command)
         password = provider() if provider else os.environ.get(IMAP_PASSWORD_ENV)
-    except ConfigError as exc:
+    except OutboxConfigError as exc:
         return [Check(FAIL, "imap login", str(exc))]
     if not password:
         return [
@@ -261,7 +261,7 @@ def send_test(settings: Settings, address: str) -> Check:
             )
         finally:
             sender.close()
-    except IntakeError as exc:
+    except OutboxError as exc:
         fix = _("non remis à {address} : {error}")
         return Check(FAIL, "test mail", fix.format(address=address, error=exc))
     found = _("accepté pour {address} par {where} : vérifiez qu'il est bien arrivé")

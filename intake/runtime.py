@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from intake.classifier import Classifier
 from intake.clock import Clock, system_clock
 from intake.config import Settings
-from intake.oauth import configured_token
 from intake.store import Store
 from intake.tokens import load_secret
 from outbox.deliver import Limits
 from outbox.mails import MailFactory
+from outbox.oauth import configured_token
 from outbox.render import Renderer
 from outbox.senders import Sender, open_sender
 from parsers.context import ParseContext

@@ -7,8 +7,8 @@ from urllib.parse import unquote, urlsplit
 
 from intake.config import Settings
 from intake.errors import ConfigError
-from intake.oauth import configured_token
 from intake.sources.base import Source, SourceMessage
+from outbox.oauth import configured_token
 
 IMAP_PASSWORD_ENV = "INTAKE_IMAP_PASSWORD"
 

@@ -15,8 +15,8 @@ from imap_tools.errors import ImapToolsError, MailboxFolderSelectError, MailboxL
 from imap_tools.utils import encode_folder
 
 from intake.errors import SourceError
-from intake.oauth import TokenProvider
 from intake.sources.base import SourceMessage
+from outbox.oauth import TokenProvider
 
 log = logging.getLogger(__name__)
 
