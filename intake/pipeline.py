@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 
 from intake.bounces import record_bounce
 from intake.classifier import Pending
-from intake.faults import crash_point
 from intake.handlers import handle_fiches, handle_ignored, handle_invalid
 from intake.headers import MessageInfo, read_info
 from intake.replies import handle_reply
 from intake.runtime import Runtime
 from intake.sample import Sample
 from intake.sources.base import Source, SourceMessage
+from outbox.faults import crash_point
 from parsers import classify
 from parsers.classify import Result
 from parsers.model import FicheResult, FieldError, IgnoredResult, InvalidResult, ReplyResult

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from intake.faults import crash_point
 from outbox.errors import OutboxConfigError, SendError
+from outbox.faults import crash_point
 from outbox.oauth import TokenProvider, xoauth2_string
 
 SMTP_PASSWORD_ENV = "INTAKE_SMTP_PASSWORD"
