@@ -13,9 +13,9 @@ from intake.handlers import handle_fiches, handle_ignored, handle_invalid
 from intake.headers import MessageInfo, read_info
 from intake.replies import handle_reply
 from intake.runtime import Runtime
-from intake.sample import Sample
 from intake.sources.base import Source, SourceMessage
 from outbox.faults import crash_point
+from outbox.sample import Sample
 from parsers import classify
 from parsers.classify import Result
 from parsers.model import FicheResult, FieldError, IgnoredResult, InvalidResult, ReplyResult

@@ -19,12 +19,12 @@ from intake.pipeline import Outcome, process_source
 from intake.reload import reload_templates
 from intake.rules_alert import report_refused
 from intake.runtime import Runtime, loop_limits
-from intake.sample import Sample
 from intake.sources.base import Source
 from intake.store import Store
 from intake.worker_state import record_poll, record_start, record_stop
 from outbox.background import BackgroundCourier
 from outbox.deliver import Delivery
+from outbox.sample import Sample
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
 

@@ -13,9 +13,9 @@ import sys
 import threading
 from collections.abc import Callable
 
-from intake.sample import Sample
 from intake.store import Store
 from outbox.deliver import Courier, Delivery, Limits
+from outbox.sample import Sample
 from outbox.senders import Sender
 
 #: Seconds a thread may run before another waiting for the interpreter gets it. Python's

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.logs import without_addresses
-from intake.sample import Sample
 from intake.store import Store
 from outbox.compose import another_message_id, with_message_id
 from outbox.errors import SendError
 from outbox.faults import crash_point
+from outbox.sample import Sample
 from outbox.senders import Sender
 
 log = logging.getLogger(__name__)

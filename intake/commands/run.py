@@ -12,10 +12,10 @@ from intake.lock import WorkerLock
 from intake.queues import deferred
 from intake.report import table
 from intake.runtime import build_runtime, open_outbox
-from intake.sample import Sample
 from intake.sources import open_source
 from intake.worker import RunReport, Worker, run_once
 from outbox.deliver import Delivery
+from outbox.sample import Sample
 
 
 @click.command()
