@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.logs import without_addresses
 from intake.store import Store
 from outbox.compose import another_message_id, with_message_id
 from outbox.errors import SendError
@@ -49,6 +49,13 @@ class Limits:
 
 #: Due mails read from the outbox at a time: memory stays flat however long the queue.
 PAGE = 200
+
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def without_addresses(text: str) -> str:
+    """`text` with every email address replaced: server answers may quote recipients."""
+    return ADDRESS.sub("<adresse>", text)
 
 
 def _screen(
