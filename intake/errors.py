@@ -11,13 +11,3 @@ class ConfigError(IntakeError):
 
 class SourceError(IntakeError):
     """The mailbox cannot be read (login refused, server down, folder missing)."""
-
-
-class SendError(IntakeError):
-    """An email could not be handed over; `permanent` says whether retrying can help."""
-
-    def __init__(self, message: str, *, permanent: bool, unreachable: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        #: The server could not be reached at all: no use trying the next mails now.
-        self.unreachable = unreachable

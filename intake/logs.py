@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from typing import Any
 
 #: Attributes a record may carry through `extra=`, copied into the JSON object.
 FIELDS = ("message_id", "ref", "mail_id")
 FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class JsonFormatter(logging.Formatter):
@@ -53,8 +51,3 @@ def configure(level: int, fmt: str = "text") -> None:
     handler._intake = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-
-
-def without_addresses(text: str) -> str:
-    """`text` with every email address replaced: server answers may quote recipients."""
-    return ADDRESS.sub("<adresse>", text)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from intake.approvals.tokens import load_secret
 from intake.clock import Clock, system_clock
 from intake.config.settings import Settings
-from intake.oauth import configured_token
 from intake.store.database import Store
 from intake.worker.parse_process import Classifier
 from outbox.deliver import Limits
 from outbox.mails import MailFactory
+from outbox.oauth import configured_token
 from outbox.render import Renderer
 from outbox.senders import Sender, open_sender
 from parsers.context import ParseContext

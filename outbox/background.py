@@ -13,9 +13,9 @@ import sys
 import threading
 from collections.abc import Callable
 
-from intake.sample import Sample
-from intake.store.database import Store
 from outbox.deliver import Courier, Delivery, Limits
+from outbox.queue import MailQueue
+from outbox.sample import Sample
 from outbox.senders import Sender
 
 #: Seconds a thread may run before another waiting for the interpreter gets it. Python's
@@ -27,13 +27,13 @@ SWITCH_INTERVAL = 0.0005
 class BackgroundCourier:
     def __init__(
         self,
-        open_store: Callable[[], Store],
+        open_queue: Callable[[], MailQueue],
         sender: Sender,
         envelope_from: str,
         clock: Callable[[], dt.datetime],
         limits: Limits,
     ) -> None:
-        self._open_store = open_store
+        self._open_queue = open_queue
         self._args = (sender, envelope_from, clock, limits)
         self._up_to: int | None = 0
         self._closing = False
@@ -63,11 +63,11 @@ class BackgroundCourier:
 
     def _run(self) -> None:
         try:
-            store = self._open_store()
+            queue = self._open_queue()
         except BaseException as exc:  # noqa: BLE001 - given to the worker by finish()
             self._error = exc
             return
-        courier = Courier(store, *self._args, up_to=lambda: self._up_to)
+        courier = Courier(queue, *self._args, up_to=lambda: self._up_to)
         try:
             self._wake.clear()
             while not self._closing:
@@ -81,4 +81,4 @@ class BackgroundCourier:
             self._error = exc
         finally:
             courier.sender.close()
-            store.close()
+            queue.close()

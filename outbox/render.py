@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from intake.errors import ConfigError
+from outbox.errors import OutboxConfigError
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,9 @@ class Renderer:
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
-            raise ConfigError(f"template folder {folder} not found: set 'templates' in intake.yaml")
+            raise OutboxConfigError(
+                f"template folder {folder} not found: set 'templates' in intake.yaml"
+            )
         self.folder = folder
         # Sandboxed: templates are edited by admins and see data written by agents.
         self.env = SandboxedEnvironment(
@@ -51,7 +53,7 @@ class Renderer:
         try:
             return self.html_env.get_template(f"{name}.html.j2").render(context)
         except TemplateError as exc:
-            raise ConfigError(f"template {name}.html.j2 in {self.folder}: {exc}") from exc
+            raise OutboxConfigError(f"template {name}.html.j2 in {self.folder}: {exc}") from exc
 
     def render(self, name: str, context: dict[str, Any]) -> Rendered:
         try:
@@ -60,7 +62,7 @@ class Renderer:
             subject = "".join(template.blocks["subject"](ctx))
             body = "".join(template.blocks["body"](ctx))
         except KeyError as exc:
-            raise ConfigError(f"template {name}.txt.j2 lacks the block {exc}") from exc
+            raise OutboxConfigError(f"template {name}.txt.j2 lacks the block {exc}") from exc
         except TemplateError as exc:
-            raise ConfigError(f"template {name}.txt.j2 in {self.folder}: {exc}") from exc
+            raise OutboxConfigError(f"template {name}.txt.j2 in {self.folder}: {exc}") from exc
         return Rendered(" ".join(subject.split()), body.strip() + "\n")

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from intake.errors import ConfigError, SendError
-from intake.faults import crash_point
-from intake.oauth import TokenProvider, xoauth2_string
+from outbox.errors import OutboxConfigError, SendError
+from outbox.faults import crash_point
+from outbox.oauth import TokenProvider, xoauth2_string
 
 SMTP_PASSWORD_ENV = "INTAKE_SMTP_PASSWORD"
 
@@ -90,7 +90,7 @@ class SmtpSender:
                         unreachable=True,
                     )
                 conn.login(self.user, password)
-        except (OSError, smtplib.SMTPException, ConfigError) as exc:
+        except (OSError, smtplib.SMTPException, OutboxConfigError) as exc:
             raise SendError(
                 f"cannot reach the SMTP server {self.label}: {exc}; check 'outbox' in intake.yaml",
                 permanent=False,
@@ -183,13 +183,15 @@ def open_sender(url: str, base_dir: Path, token: TokenProvider | None = None) ->
         return DirSender(base_dir / unquote(parts.netloc + parts.path))
     if parts.scheme in ("smtp", "smtps"):
         if not parts.hostname:
-            raise ConfigError(f"outbox {url!r}: no host; write smtp://host:port")
+            raise OutboxConfigError(f"outbox {url!r}: no host; write smtp://host:port")
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
         user = unquote(parts.username) if parts.username else None
         return SmtpSender(
             parts.hostname, port, user=user, tls=parts.scheme == "smtps", token=token
         )
-    raise ConfigError(f"outbox {url!r}: use smtp://host:port, smtps://host:port or dir://PATH")
+    raise OutboxConfigError(
+        f"outbox {url!r}: use smtp://host:port, smtps://host:port or dir://PATH"
+    )
 
 
 __all__ = ["DirSender", "Sender", "SmtpSender", "open_sender"]

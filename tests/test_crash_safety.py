@@ -18,8 +18,8 @@ import pytest
 from helpers import fiche_email, write_config
 from servers import MailUser, RecordingSMTP
 
-from intake.faults import POINTS
 from intake.store.database import Store
+from outbox.faults import POINTS
 
 FICHES = int(os.environ.get("INTAKE_FAULT_FICHES", "1000"))
 REF = re.compile(r"\[(3975-\d{4}-\d{5})\]")

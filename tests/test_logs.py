@@ -12,10 +12,11 @@ from helpers import fiche_email, write_config
 from servers import MailUser, RecordingSMTP
 
 from intake.config.settings import load_settings
-from intake.logs import JsonFormatter, without_addresses
+from intake.logs import JsonFormatter
 from intake.runtime import build_runtime
 from intake.sources import open_source
 from intake.worker.loop import run_once
+from outbox.deliver import without_addresses
 from outbox.senders import open_sender
 
 #: What the fiche says and who is named in it or receives it: never in a log line at INFO.

@@ -18,9 +18,10 @@ from servers.introspection import Introspection
 from servers.smtp import RecordingHandler
 
 from intake.cli.main import main
-from intake.errors import ConfigError, SendError, SourceError
-from intake.oauth import TOKEN_ENV, configured_token, token_provider, xoauth2_string
+from intake.errors import SourceError
 from intake.sources.imap import ImapSource
+from outbox.errors import OutboxConfigError, SendError
+from outbox.oauth import TOKEN_ENV, configured_token, token_provider, xoauth2_string
 from outbox.senders import SmtpSender
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -67,9 +68,9 @@ def test_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_failing_command_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(TOKEN_ENV, raising=False)
-    with pytest.raises(ConfigError, match="run it by hand"):
+    with pytest.raises(OutboxConfigError, match="run it by hand"):
         token_provider("false")()
-    with pytest.raises(ConfigError, match=TOKEN_ENV):
+    with pytest.raises(OutboxConfigError, match=TOKEN_ENV):
         token_provider(None)()
 
 

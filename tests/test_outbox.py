@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from servers import RecordingSMTP
 
-from intake.errors import SendError
 from intake.store.database import Store
 from outbox.background import BackgroundCourier
 from outbox.compose import LOOP_HEADER, compose
 from outbox.deliver import Courier, Limits
+from outbox.errors import SendError
 from outbox.senders import DirSender, SmtpSender, open_sender
 
 NOW = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)

@@ -14,6 +14,7 @@ from intake.cli.registry import COMMANDS
 from intake.errors import IntakeError
 from intake.logs import FORMATS
 from intake.logs import configure as configure_logging
+from outbox.errors import OutboxError
 from parsers.i18n import _
 
 
@@ -23,7 +24,7 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except IntakeError as exc:
+        except (IntakeError, OutboxError) as exc:
             click.echo(_("erreur : {message}").format(message=exc), err=True)
             sys.exit(2)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from jinja2 import TemplateError, UndefinedError
 
-from intake.errors import ConfigError
 from intake.mails.ticket_mails import mail_context
+from outbox.errors import OutboxConfigError
 from outbox.fiche_view import fiche_lines
 from outbox.render import Renderer
 
@@ -121,7 +121,7 @@ class TemplateCheck:
 
 def check_templates(folder: Path) -> list[TemplateCheck]:
     """Render every `*.txt.j2` (and `*.html.j2`) of `folder` with the sample fiche."""
-    renderer = Renderer(folder)  # ConfigError when the folder is missing
+    renderer = Renderer(folder)  # OutboxConfigError when the folder is missing
     checks = []
     for path in sorted(folder.glob("*.j2")):
         stem, _, kind = path.name.removesuffix(".j2").rpartition(".")
@@ -137,7 +137,7 @@ def _check_one(renderer: Renderer, name: str, kind: str, filename: str) -> Templ
             render_html(name, sample_context(name))
         elif kind == "txt":
             renderer.render(name, sample_context(name))
-    except ConfigError as exc:
+    except OutboxConfigError as exc:
         cause = exc.__cause__
         if isinstance(cause, UndefinedError) and not known:
             # A template of a kind this module has no sample for (a new mail): syntax only.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.faults import crash_point
 from intake.privacy.masking import mask_all
 from intake.privacy.policy import AGENT_FIELD, hidden_fields, without_agent_name
 from intake.runtime import Runtime
+from outbox.faults import crash_point
 from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
 from parsers.model import Fiche
 

@@ -18,6 +18,7 @@ from intake.config.settings import Settings
 from intake.errors import ConfigError
 from intake.mails.samples import check_templates
 from intake.store.migrations import migrations
+from outbox.errors import OutboxConfigError
 from parsers.form import load_form
 from parsers.i18n import _
 from parsers.wordings import load_wordings
@@ -105,7 +106,7 @@ def templates_check(settings: Settings) -> Check:
     folder = settings.path(settings.templates)
     try:
         checks = check_templates(folder)
-    except ConfigError as exc:
+    except OutboxConfigError as exc:
         return Check(FAIL, "templates", str(exc))
     broken = [c for c in checks if c.problem]
     if broken:

@@ -14,7 +14,6 @@ from imap_tools import BaseMailBox
 from imap_tools.errors import MailboxLoginError
 
 from intake.config.settings import Settings
-from intake.errors import ConfigError, IntakeError
 from intake.operations.doctor_local import FAIL, OK, SKIP, WARN, Check
 from intake.sources.imap_account import (
     IMAP_PASSWORD_ENV,
@@ -25,6 +24,7 @@ from intake.sources.imap_account import (
     parse_mailbox,
 )
 from outbox.compose import compose, new_message_id
+from outbox.errors import OutboxConfigError, OutboxError
 from outbox.senders import SMTP_PASSWORD_ENV, open_sender
 from parsers.i18n import _
 
@@ -40,7 +40,7 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
     try:
         # An OAuth 2 token (fetched as the worker fetches it), or the password.
         password = credentials(settings.auth, settings.oauth2_token_command).secret()
-    except ConfigError as exc:
+    except OutboxConfigError as exc:
         return [Check(FAIL, "imap login", str(exc))]
     if not password:
         return [
@@ -258,7 +258,7 @@ def send_test(settings: Settings, address: str) -> Check:
             )
         finally:
             sender.close()
-    except IntakeError as exc:
+    except OutboxError as exc:
         fix = _("non remis à {address} : {error}")
         return Check(FAIL, "test mail", fix.format(address=address, error=exc))
     found = _("accepté pour {address} par {where} : vérifiez qu'il est bien arrivé")

@@ -14,9 +14,9 @@ from imap_tools.errors import MailboxFolderSelectError, MailboxLoginError
 from imap_tools.utils import encode_folder
 
 from intake.errors import SourceError
-from intake.oauth import TokenProvider
 from intake.sources.base import SourceMessage
 from intake.sources.imap_account import NETWORK_ERRORS, MailboxUrl, connect, login
+from outbox.oauth import TokenProvider
 
 log = logging.getLogger(__name__)
 

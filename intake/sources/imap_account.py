@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError, MailboxLoginError
 
-from intake.oauth import TokenProvider, configured_token
+from outbox.oauth import TokenProvider, configured_token
 
 IMAP_PASSWORD_ENV = "INTAKE_IMAP_PASSWORD"
 #: What a dropped or refused connection raises, from the socket up to imap-tools.

@@ -13,6 +13,7 @@ from sqlite_utils.db import NotFoundError, Table
 
 from intake.errors import IntakeError
 from intake.store.migrations import migrations
+from outbox.queue import QueuedMail
 
 Row = dict[str, Any]
 
@@ -222,23 +223,14 @@ class Store:
         row = {**record, "recipients": json.dumps(record["recipients"]), "status": "pending"}
         return self._insert("outbox", row)
 
-    def due_mail(self, now: str) -> list[Row]:
-        rows = self._table("outbox").rows_where(
-            # `sending`: a delivery the previous run did not finish.
-            "status = 'sending' or "
-            "(status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?))",
-            [now],
-            order_by="id",
-        )
-        return [_decode_mail(r) for r in rows]
-
     def due_mail_page(
         self, now: str, after_id: int, limit: int, up_to: int | None = None
-    ) -> list[Row]:
+    ) -> list[QueuedMail]:
         """Mails due now, a page at a time (by id), so a long outbox is never all in memory
-        (`held` ones once their suppression has ended, to be screened again);
-        with `up_to`, none above that id. Each row's `origin` is the sender whose fiche
-        (or invalid fiche) caused it, None for any other mail."""
+        (`sending`: a delivery the previous run did not finish; `held` ones once their
+        suppression has ended, to be screened again); with `up_to`, none above that id. Each
+        mail's `origin` is the sender whose fiche (or invalid fiche) caused it, None for any
+        other mail."""
         rows = self._select(
             f"select o.*, {_ORIGIN} as origin from outbox o left join messages m on "
             "m.id = o.message_row where o.id > ? and o.id <= ? and (o.status = 'sending' or "
@@ -247,7 +239,7 @@ class Store:
             "order by o.id limit ?",
             [after_id, up_to if up_to is not None else 2**62, now, limit],
         )
-        return [_decode_mail(r) for r in rows]
+        return [QueuedMail(**_decode_mail(r)) for r in rows]
 
     def ticket_ref(self, ticket_id: int) -> str | None:
         row = self.db.execute("select ref from tickets where id = ?", [ticket_id]).fetchone()
@@ -361,14 +353,6 @@ class Store:
 
     def suppressed(self, address: str, now: str) -> bool:
         return bool(self.count("suppressions", "address = ? and until > ?", [address, now]))
-
-    def sent_since(self, address: str, since: str) -> int:
-        """Mails handed over to `address` since `since` (recipients are a JSON list)."""
-        return self.count(
-            "outbox",
-            "status = 'sent' and sent_at > ? and recipients like ?",
-            [since, f'%"{address}"%'],
-        )
 
     def count(self, table: str, where: str | None = None, args: list[Any] | None = None) -> int:
         return self._table(table).count_where(where, args) if where else self._table(table).count

@@ -12,6 +12,7 @@ from intake.errors import IntakeError
 from intake.privacy.retention import outbox_folder, plan_purge, purge
 from intake.reports.digest import weekly_digest
 from intake.runtime import Runtime
+from outbox.errors import OutboxError
 
 log = logging.getLogger(__name__)
 
@@ -35,5 +36,5 @@ def daily_purge(rt: Runtime) -> None:
 def weekly_job(rt: Runtime) -> None:
     try:
         weekly_digest(rt)
-    except (IntakeError, sqlite3.Error, OSError) as exc:
+    except (IntakeError, OutboxError, sqlite3.Error, OSError) as exc:
         log.error("weekly digest not queued, will retry next week: %s", exc)

@@ -14,7 +14,6 @@ import schedule
 from intake.approvals.rounds import run_deadlines
 from intake.errors import SourceError
 from intake.runtime import Runtime, loop_limits
-from intake.sample import Sample
 from intake.sources.base import Source
 from intake.store.database import Store
 from intake.store.worker_state import record_poll, record_start, record_stop
@@ -25,6 +24,7 @@ from intake.worker.rules_alert import report_refused
 from intake.worker.templates_reload import reload_templates
 from outbox.background import BackgroundCourier
 from outbox.deliver import Delivery
+from outbox.sample import Sample
 from outbox.senders import Sender
 from rules.reload import RulesWatcher
 

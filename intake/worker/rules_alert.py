@@ -6,6 +6,7 @@ import logging
 
 from intake.errors import IntakeError
 from intake.runtime import Runtime
+from outbox.errors import OutboxError
 from rules.reload import Refused
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def report_refused(rt: Runtime, refused: Refused) -> None:
             message_row=None,
             auto_submitted="auto-generated",
         )
-    except IntakeError as exc:  # a broken template must not stop the worker either
+    except (IntakeError, OutboxError) as exc:  # a broken template must not stop the worker either
         log.error("cannot tell the admins that the rules were refused: %s", exc)
         return
     with rt.store.transaction():

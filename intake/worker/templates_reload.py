@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from intake.errors import ConfigError
 from intake.mails.samples import check_templates
 from intake.runtime import Runtime
+from outbox.errors import OutboxConfigError
 from outbox.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ def reload_templates(rt: Runtime) -> bool:
     folder = rt.settings.path(rt.settings.templates)
     try:
         broken = [c for c in check_templates(folder) if c.problem]
-    except ConfigError as exc:
+    except OutboxConfigError as exc:
         log.error("templates not reloaded, keeping those in force: %s", exc)
         return False
     if broken:

@@ -10,12 +10,12 @@ import click
 from intake.cli.options import config_option, settings_from
 from intake.cli.tables import table
 from intake.runtime import build_runtime, open_outbox
-from intake.sample import Sample
 from intake.sources import open_source
 from intake.store.queues import deferred
 from intake.worker.lock import WorkerLock
 from intake.worker.loop import RunReport, Worker, run_once
 from outbox.deliver import Delivery
+from outbox.sample import Sample
 
 
 @click.command()

@@ -1,8 +1,9 @@
-"""OAuth 2 access tokens for mailboxes that refuse passwords (Microsoft 365, Gmail): XOAUTH2.
+"""OAuth 2 access tokens for mail servers that refuse passwords (Microsoft 365, Gmail): XOAUTH2.
 
 The token comes from a command the admin configures (it prints a fresh token on stdout, e.g. a
 small script around the organisation's identity provider) or from $INTAKE_OAUTH2_TOKEN. It is
-fetched again at every connection: access tokens expire within the hour.
+fetched again at every connection: access tokens expire within the hour. The SMTP sender and
+the IMAP source both log in with it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shlex
 import subprocess
 from collections.abc import Callable
 
-from intake.errors import ConfigError
+from outbox.errors import OutboxConfigError
 
 TOKEN_ENV = "INTAKE_OAUTH2_TOKEN"
 TokenProvider = Callable[[], str]
@@ -26,14 +27,14 @@ def token_provider(command: str | None) -> TokenProvider:
                     shlex.split(command), capture_output=True, text=True, timeout=60, check=True
                 )
             except (OSError, subprocess.SubprocessError) as exc:
-                raise ConfigError(
+                raise OutboxConfigError(
                     f"oauth2_token_command failed ({exc}); run it by hand to see why"
                 ) from exc
             token = done.stdout.strip()
         else:
             token = os.environ.get(TOKEN_ENV, "").strip()
         if not token:
-            raise ConfigError(
+            raise OutboxConfigError(
                 f"no OAuth 2 token: set oauth2_token_command in intake.yaml or export {TOKEN_ENV}"
             )
         return token

@@ -1,7 +1,9 @@
 """Named points where the reliability tests make the worker die, as a power cut would.
 
 `INTAKE_CRASH_AT=after_commit:3` kills the process with SIGKILL the third time it reaches
-`after_commit`. Unset (always, in production) each point costs one dictionary lookup.
+`after_commit`. Unset (always, in production) each point costs one dictionary lookup. The
+delivery has points of its own (mid_smtp, after_smtp), so the switch lives here, where both
+the delivery and the worker's pipeline can reach it.
 """
 
 from __future__ import annotations
