@@ -16,7 +16,7 @@ from intake.stats import anonymous_tickets, compute, information_reports, week_o
 from intake.topics import group_topics
 from outbox.chart import SERIES, weekly_chart
 from outbox.fiche_view import CATEGORY_LABELS
-from rules.directory import Directory
+from parsers.directory import Directory
 
 TEMPLATE = "digest-hebdo"
 WEEKS_SHOWN = 8

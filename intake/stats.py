@@ -14,8 +14,8 @@ from typing import Any
 
 from intake.store import Store
 from intake.topics import Topic, fold, group_topics
+from parsers.directory import Directory
 from parsers.service import resolve_service
-from rules.directory import Directory
 
 BY_CHOICES = ("service", "category", "week")
 UNKNOWN = "(inconnu)"

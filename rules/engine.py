@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parsers.directory import Directory
 from parsers.model import Fiche
-from rules.directory import Directory
 from rules.facts import fiche_facts, fold
 from rules.loader import LoadedRules
 from rules.model import TEMPLATE_KINDS, AllOf, AnyOf, Condition, FieldCondition, Not, Rule

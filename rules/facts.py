@@ -5,9 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import get_args
 
+from parsers.directory import Directory, Kind
 from parsers.model import Category, Fiche
-from rules.directory import Directory
-from rules.model import Kind
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 

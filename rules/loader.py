@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake.errors import ConfigError
+from parsers.directory import Directory
 from parsers.i18n import _
 from rules.check import check_text
-from rules.directory import Directory
 from rules.model import RulesFile
 
 

@@ -12,20 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parsers.directory import EMAIL_RE, Entry, malformed_address
 from parsers.i18n import _
 from parsers.model import FICHE_FIELDS
 from rules.facts import DERIVED, FIELDS, NUMERIC, VALUES, fold
-from rules.model import (
-    EMAIL_RE,
-    TEMPLATE_KINDS,
-    AllOf,
-    AnyOf,
-    Condition,
-    Entry,
-    FieldCondition,
-    Rule,
-    malformed_address,
-)
+from rules.model import TEMPLATE_KINDS, AllOf, AnyOf, Condition, FieldCondition, Rule
 from rules.problems import Loc, Locator, Problem, did_you_mean
 
 PARTS = ("supervisors", "contacts", "attached_mairies")
