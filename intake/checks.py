@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from intake.config import Settings
-from intake.errors import ConfigError
+from intake.errors import USER_ERRORS
 from intake.migrations import migrations
 from intake.samples import check_templates
 from intake.tokens import SECRET_ENV
@@ -77,7 +77,7 @@ def form_check(settings: Settings) -> Check:
     path = settings.path(settings.form)
     try:
         form = load_form(path)
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         first = str(exc).splitlines()[0]
         fix = _("{first} ; corrigez {name}, ou retirez le réglage form de intake.yaml")
         return Check(FAIL, "form", fix.format(first=first, name=path.name))
@@ -93,7 +93,7 @@ def decisions_check(settings: Settings) -> Check:
     path = settings.path(settings.decisions)
     try:
         load_wordings(path)
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         first = str(exc).splitlines()[0]
         fix = _("{first} ; corrigez {name}, ou retirez le réglage decisions de intake.yaml")
         return Check(FAIL, "decisions", fix.format(first=first, name=path.name))
@@ -105,7 +105,7 @@ def templates_check(settings: Settings) -> Check:
     folder = settings.path(settings.templates)
     try:
         checks = check_templates(folder)
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         return Check(FAIL, "templates", str(exc))
     broken = [c for c in checks if c.problem]
     if broken:

@@ -16,7 +16,7 @@ from imap_tools.errors import ImapToolsError, MailboxLoginError
 
 from intake.checks import FAIL, OK, SKIP, WARN, Check
 from intake.config import Settings
-from intake.errors import ConfigError, IntakeError
+from intake.errors import USER_ERRORS, ConfigError
 from intake.oauth import configured_token
 from intake.sources import IMAP_PASSWORD_ENV
 from outbox.compose import compose, new_message_id
@@ -261,7 +261,7 @@ def send_test(settings: Settings, address: str) -> Check:
             )
         finally:
             sender.close()
-    except IntakeError as exc:
+    except USER_ERRORS as exc:
         fix = _("non remis à {address} : {error}")
         return Check(FAIL, "test mail", fix.format(address=address, error=exc))
     found = _("accepté pour {address} par {where} : vérifiez qu'il est bien arrivé")

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from intake.config import Settings, find_config, load_settings
-from intake.errors import IntakeError
+from intake.errors import USER_ERRORS
 from intake.logs import FORMATS
 from intake.logs import configure as configure_logging
 from intake.store import Store
@@ -50,7 +50,7 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except IntakeError as exc:
+        except USER_ERRORS as exc:
             click.echo(_("erreur : {message}").format(message=exc), err=True)
             sys.exit(2)
 

@@ -1,4 +1,11 @@
-"""One error hierarchy for everything a user or the environment can get wrong."""
+"""The application's errors, and every error a user or the environment can cause.
+
+The libraries raise their own (`parsers.errors`, `rules.errors`); `USER_ERRORS` gathers them
+with the application's, for the places that report such a mistake instead of failing.
+"""
+
+from parsers.errors import ParserConfigError
+from rules.errors import RulesConfigError
 
 
 class IntakeError(Exception):
@@ -21,3 +28,8 @@ class SendError(IntakeError):
         self.permanent = permanent
         #: The server could not be reached at all: no use trying the next mails now.
         self.unreachable = unreachable
+
+
+#: Every error whose message tells a user what to fix: the CLI prints it (exit status 2), a
+#: check or a scheduled job reports it and goes on.
+USER_ERRORS: tuple[type[Exception], ...] = (IntakeError, ParserConfigError, RulesConfigError)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from intake.errors import ConfigError
+from intake.errors import USER_ERRORS
 from intake.runtime import Runtime
 from intake.samples import check_templates
 from outbox.render import Renderer
@@ -18,7 +18,7 @@ def reload_templates(rt: Runtime) -> bool:
     folder = rt.settings.path(rt.settings.templates)
     try:
         broken = [c for c in check_templates(folder) if c.problem]
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         log.error("templates not reloaded, keeping those in force: %s", exc)
         return False
     if broken:

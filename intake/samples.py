@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import TemplateError, UndefinedError
 
-from intake.errors import ConfigError
+from intake.errors import USER_ERRORS
 from intake.tickets import mail_context
 from outbox.fiche_view import fiche_lines
 from outbox.render import Renderer
@@ -137,7 +137,7 @@ def _check_one(renderer: Renderer, name: str, kind: str, filename: str) -> Templ
             render_html(name, sample_context(name))
         elif kind == "txt":
             renderer.render(name, sample_context(name))
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         cause = exc.__cause__
         if isinstance(cause, UndefinedError) and not known:
             # A template of a kind this module has no sample for (a new mail): syntax only.
