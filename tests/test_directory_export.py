@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from intake.cli import main
 from parsers.directory import Directory, Entry
-from rules.export import to_csv, to_html, to_xlsx
+from rules.directory_export import to_csv, to_html, to_xlsx
 
 CONFIG = ["--config", str(SHIPPED / "intake.yaml")]
 
