@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from parsers.directory import Directory
 from parsers.form import FormDefinition, default_form
 from parsers.own import OwnText
 from parsers.wordings import Wordings, default_wordings
-from rules.directory import Directory
 
 
 @dataclass(frozen=True)

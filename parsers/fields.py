@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from parsers.category import box_lines_text, box_mark
+from parsers.directory import Directory
 from parsers.form import FormDefinition, default_form
 from parsers.labels import OTHER
 from parsers.model import Category, FieldError
 from parsers.pairs import Pair
 from parsers.plausible import fits
 from parsers.values import clean_value, has_time, is_blank
-from rules.directory import Directory
 
 
 @dataclass

@@ -220,8 +220,8 @@ class FormDefinition(BaseModel):
         }
 
 
-#: Reads and validates a form definition (cached by path and modification time); ConfigError
-#: names the file and the problem.
+#: Reads and validates a form definition (cached by path and modification time);
+#: ParserConfigError names the file and the problem.
 load_form = yaml_loader(N_("la définition de la fiche"), FormDefinition.model_validate)
 
 

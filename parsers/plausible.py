@@ -7,11 +7,11 @@ import datetime as dt
 import re
 
 from parsers.category import names_a_choice
+from parsers.directory import Directory
 from parsers.fold import fold
 from parsers.form import FormDefinition
 from parsers.service import arrondissement_of, resolve_service
 from parsers.values import WEEKDAYS, parse_date, parse_time
-from rules.directory import Directory
 
 #: Any day: only whether a date is written matters here, not which.
 _ANY_DAY = dt.date(2100, 1, 1)

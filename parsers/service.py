@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.directory import Directory, Entry
 from parsers.fold import fold_words
-from rules.directory import Directory
-from rules.model import Entry
 
 ORDINALS: dict[str, int] = {
     "premier": 1, "premiere": 1, "deuxieme": 2, "second": 2, "seconde": 2, "troisieme": 3,

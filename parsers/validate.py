@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.category import read_category
+from parsers.directory import Directory
 from parsers.fields import RawFiche
 from parsers.form import ALWAYS_REQUIRED, FormDefinition, default_form
 from parsers.model import OCR_SOURCES, Fiche, FieldError, Source
 from parsers.service import resolve_service
 from parsers.values import is_blank, parse_date, parse_time
-from rules.directory import Directory
 
 NO_FICHE = (
     "Aucune fiche de signalement n'a été trouvée dans ce courriel. Recopiez les rubriques de la "
@@ -21,7 +21,6 @@ NO_FICHE = (
     "dysfonctionnement, Nom de l'agent 39 75 si connu, Objet de la demande de l'usager, "
     "Description…), ou joignez la fiche remplie (Word, Excel ou LibreOffice)."
 )
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 #: Fields whose value is read from the text into another form: the text is kept to show it.
 READ_AS_WRITTEN = ("call_date", "call_time", "category", "reporter_email")
 TEXT_FIELDS = (

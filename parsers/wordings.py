@@ -183,7 +183,7 @@ def _compiled(raw: object) -> Wordings:
 
 
 #: Reads and checks a wordings file (cached by path and modification time, so an admin's edit
-#: is read without a restart); ConfigError names the file and the problem.
+#: is read without a restart); ParserConfigError names the file and the problem.
 load_wordings = yaml_loader(N_("les formulations des réponses"), _compiled)
 
 

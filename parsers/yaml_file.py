@@ -1,8 +1,8 @@
 """A YAML file an admin edits (form.yaml, decisions.yaml), read and validated by one model.
 
 Each is cached by path and modification time: the worker asks for it for every message, and
-an admin's edit is picked up without a restart. A mistake raises ConfigError naming the file,
-the place in it and the problem.
+an admin's edit is picked up without a restart. A mistake raises ParserConfigError naming the
+file, the place in it and the problem.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from intake.errors import ConfigError
+from parsers.errors import ParserConfigError
 from parsers.i18n import _
 
 T = TypeVar("T")
@@ -32,21 +32,21 @@ def yaml_loader(what: str, build: Callable[[Any], T]) -> Callable[[Path], T]:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(_unreadable(path, what, exc)) from exc
+            raise ParserConfigError(_unreadable(path, what, exc)) from exc
         except yaml.YAMLError as exc:
             message = _("{path} : syntaxe YAML : {what}").format(path=path, what=exc)
-            raise ConfigError(message) from exc
+            raise ParserConfigError(message) from exc
         try:
             return build(raw)
         except ValidationError as exc:
             lines = [f"{path} : {place_of(err['loc'])} : {problem_of(err)}" for err in exc.errors()]
-            raise ConfigError("\n".join(lines)) from exc
+            raise ParserConfigError("\n".join(lines)) from exc
 
     def load(path: Path) -> T:
         try:
             stamp = path.stat().st_mtime_ns
         except OSError as exc:
-            raise ConfigError(_unreadable(path, what, exc)) from exc
+            raise ParserConfigError(_unreadable(path, what, exc)) from exc
         return load_version(path.resolve(), stamp)
 
     return load

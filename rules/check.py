@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from parsers.directory import Entry
 from parsers.i18n import _
-from rules.model import Entry, Rule, RulesFile
+from rules.model import Rule, RulesFile
 from rules.problems import Locator, Problem, from_validation
 from rules.semantic import check_semantics
 

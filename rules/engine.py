@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parsers.directory import Directory
+from parsers.fold import fold
 from parsers.model import Fiche
-from rules.directory import Directory
-from rules.facts import fiche_facts, fold
+from rules.facts import fiche_facts
 from rules.loader import LoadedRules
 from rules.model import TEMPLATE_KINDS, AllOf, AnyOf, Condition, FieldCondition, Not, Rule
 
@@ -68,9 +69,9 @@ def _evaluate_field(cond: FieldCondition, facts: dict[str, str | None]) -> tuple
     actual = facts.get(cond.field)
     value = fold(actual) if actual is not None else None
     if cond.equals is not None:
-        ok, test = value == fold(cond.equals), f"== {cond.equals!r}"
+        ok, test = value == fold(str(cond.equals)), f"== {cond.equals!r}"
     elif cond.in_ is not None:
-        ok, test = value in {fold(v) for v in cond.in_}, f"in {cond.in_!r}"
+        ok, test = value in {fold(str(v)) for v in cond.in_}, f"in {cond.in_!r}"
     elif cond.contains is not None:
         ok, test = value is not None and fold(cond.contains) in value, f"contains {cond.contains!r}"
     elif cond.regex is None:

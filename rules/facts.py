@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import get_args
 
+from parsers.directory import Directory, Kind
 from parsers.model import Category, Fiche
-from rules.directory import Directory
-from rules.model import Kind
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -28,12 +26,6 @@ VALUES: dict[str, tuple[str, ...]] = {
     "call_weekday": WEEKDAYS,
     "call_hour": tuple(str(h) for h in range(24)),
 }
-
-
-def fold(value: object) -> str:
-    """Lower case without accents, for comparisons an admin would call equal."""
-    text = unicodedata.normalize("NFKD", str(value)).casefold()
-    return "".join(c for c in text if not unicodedata.combining(c)).strip()
 
 
 def fiche_facts(fiche: Fiche, directory: Directory) -> dict[str, str | None]:

@@ -6,10 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.errors import ConfigError
+from parsers.directory import Directory
 from parsers.i18n import _
 from rules.check import check_text
-from rules.directory import Directory
+from rules.errors import RulesConfigError
 from rules.model import RulesFile
 
 
@@ -39,14 +39,14 @@ def version_of(data: bytes) -> str:
 
 
 def load_rules(path: Path, templates: Path | None = None) -> LoadedRules:
-    """Raises ConfigError with one `file:line:column: message` line per mistake.
+    """Raises RulesConfigError with one `file:line:column: message` line per mistake.
 
     `templates`, when given, is the folder where the templates the rules name must exist.
     """
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(cannot_read(path, exc)) from exc
+        raise RulesConfigError(cannot_read(path, exc)) from exc
     return parse_rules(path, data, templates)
 
 
@@ -55,9 +55,9 @@ def parse_rules(path: Path, data: bytes, templates: Path | None = None) -> Loade
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(not_utf8(path, exc)) from exc
+        raise RulesConfigError(not_utf8(path, exc)) from exc
     result = check_text(path, text, templates)
     if result.model is None:
-        raise ConfigError("\n".join(str(p) for p in result.problems))
+        raise RulesConfigError("\n".join(str(p) for p in result.problems))
     model = result.model
     return LoadedRules(model, Directory(model.directory), version_of(data), path)

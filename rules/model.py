@@ -1,4 +1,5 @@
-"""`rules.yaml` as validated models: the directory (annuaire) and the ordered routing rules.
+"""`rules.yaml` as validated models: the directory (annuaire, whose entries are modelled in
+`parsers/directory.py`, the parser needing them too) and the ordered routing rules.
 
 These models check the shape of each value; what needs the whole file (references to directory
 ids, duplicate ids, rule order, templates on disk) is checked in `rules/semantic.py`.
@@ -10,7 +11,6 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -20,10 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from parsers.directory import Address, Entry
 from parsers.i18n import N_, _
-
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-Kind = Literal["mairie", "direction", "plateforme", "autre"]
 
 #: Mail kinds a rule may give its own template, each named by its default template.
 TEMPLATE_KINDS: dict[str, str] = {
@@ -44,37 +42,6 @@ CONDITION_SHAPE = N_(
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def malformed_address(value: str) -> str:
-    return _("adresse « {value} » mal formée : écrivez nom@domaine.fr").format(value=value)
-
-
-def _check_address(value: str) -> str:
-    if not EMAIL_RE.match(value):
-        raise ValueError(malformed_address(value))
-    return value
-
-
-Address = Annotated[str, AfterValidator(_check_address)]
-
-
-class Entry(Strict):
-    """A mairie, a direction or the 39 75 platform itself."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    kind: Kind
-    aliases: list[str] = []
-    #: Arrondissements a mairie serves (Paris Centre: 1 to 4); lets "Mairie du 3e" resolve.
-    arrondissements: list[int] = []
-    supervisors: list[Address] = []
-    contacts: list[Address] = []
-    attached_mairies: list[str] = []
-    address: str | None = None
-    phone: str | None = None
-    hours: str | None = None
-    handles: list[str] = []
 
 
 class FieldCondition(Strict):

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.errors import ConfigError
+from rules.errors import RulesConfigError
 from rules.loader import LoadedRules, parse_rules, version_of
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class RulesWatcher:
             return self._current
         try:
             loaded = parse_rules(self.path, data, self.templates)
-        except ConfigError as exc:
+        except RulesConfigError as exc:
             self._seen_broken.add(version)
             self._refused = Refused(self.path, version, str(exc))
             log.error(

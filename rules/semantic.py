@@ -12,20 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parsers.directory import EMAIL_RE, Entry, malformed_address
+from parsers.fold import fold
 from parsers.i18n import _
 from parsers.model import FICHE_FIELDS
-from rules.facts import DERIVED, FIELDS, NUMERIC, VALUES, fold
-from rules.model import (
-    EMAIL_RE,
-    TEMPLATE_KINDS,
-    AllOf,
-    AnyOf,
-    Condition,
-    Entry,
-    FieldCondition,
-    Rule,
-    malformed_address,
-)
+from rules.facts import DERIVED, FIELDS, NUMERIC, VALUES
+from rules.model import TEMPLATE_KINDS, AllOf, AnyOf, Condition, FieldCondition, Rule
 from rules.problems import Loc, Locator, Problem, did_you_mean
 
 PARTS = ("supervisors", "contacts", "attached_mairies")
@@ -210,7 +202,7 @@ def _condition(ctx: Context, loc: Loc, cond: FieldCondition) -> None:
     values += [(j, v) for j, v in enumerate(cond.in_ or [])]
     folded = {fold(k) for k in known}
     for step, value in values:
-        if fold(value) not in folded:
+        if fold(str(value)) not in folded:
             at = (*loc, step) if step == "equals" else (*loc, "in", step)
             what = DERIVED.get(cond.field, ", ".join(known))
             ctx.add(

@@ -11,9 +11,8 @@ from helpers import SHIPPED
 from openpyxl import load_workbook
 
 from intake.cli.main import main
-from rules.directory import Directory
-from rules.export import to_csv, to_html, to_xlsx
-from rules.model import Entry
+from parsers.directory import Directory, Entry
+from rules.directory_export import to_csv, to_html, to_xlsx
 
 CONFIG = ["--config", str(SHIPPED / "intake.yaml")]
 

@@ -10,9 +10,9 @@ import yaml
 from helpers import SHIPPED, fiche_email, write_config
 
 from intake.config.settings import load_settings
-from intake.errors import ConfigError
 from intake.runtime import make_parse_context
 from parsers import classify
+from parsers.errors import ParserConfigError
 from parsers.form import SHIPPED_FORM, default_form, load_form
 from parsers.model import FICHE_FIELDS, FicheResult, InvalidResult
 from rules.loader import load_rules
@@ -96,13 +96,13 @@ def _config_with(tmp_path: Path, form: Path) -> Path:
 )
 def test_bad_form_is_a_clear_config_error(tmp_path: Path, change: object, message: str) -> None:
     path = _edited(tmp_path, change)
-    with pytest.raises(ConfigError, match=message) as info:
+    with pytest.raises(ParserConfigError, match=message) as info:
         load_form(path)
     assert str(path) in str(info.value)
 
 
 def test_missing_form_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="impossible de lire"):
+    with pytest.raises(ParserConfigError, match="impossible de lire"):
         load_form(tmp_path / "absent.yaml")
 
 
@@ -121,7 +121,7 @@ def test_an_edit_is_read_without_a_restart_and_only_then(tmp_path: Path) -> None
     assert load_form(path).match_label("Ressenti de l'usager") == "follow_up"
     path.write_text("fields: [\n", encoding="utf-8")
     os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
-    with pytest.raises(ConfigError, match="syntaxe YAML"):
+    with pytest.raises(ParserConfigError, match="syntaxe YAML"):
         load_form(path)
 
 
@@ -130,5 +130,5 @@ def test_a_mistake_in_the_form_is_said_in_english_when_the_locale_asks(
 ) -> None:
     monkeypatch.setenv("LANGUAGE", "en")
     path = _edited(tmp_path, lambda d: d["fields"].pop())
-    with pytest.raises(ConfigError, match="must appear exactly once"):
+    with pytest.raises(ParserConfigError, match="must appear exactly once"):
         load_form(path)

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from intake.cli.main import main
-from intake.errors import ConfigError
 from parsers import classify
 from parsers.context import ParseContext
+from parsers.errors import ParserConfigError
 from parsers.fold import strip_accents
 from parsers.form import SHIPPED_FORM, default_form, load_form
 from parsers.model import FicheResult, InvalidResult
@@ -382,5 +382,5 @@ def test_an_ambiguous_wording_naming_no_rubrique_is_a_config_error(tmp_path: Pat
     data["ambiguous"].append({"wording": "Heure", "rubriques": ["call_time", "heure_de_fin"]})
     path = tmp_path / "form.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ConfigError, match="heure_de_fin"):
+    with pytest.raises(ParserConfigError, match="heure_de_fin"):
         load_form(path)

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from parsers import find_reference, resolve_service
 from parsers.category import read_category
+from parsers.directory import Directory
 from parsers.fold import fold_words
 from parsers.form import default_form
 from parsers.mime import decode_bytes
 from parsers.values import MONTHS, is_blank, parse_date, parse_time
-from rules.directory import Directory
 from rules.loader import load_rules
 
 REF = dt.date(2026, 3, 14)  # a Saturday

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.errors import ConfigError
+from parsers.errors import ParserConfigError
 from parsers.reply import read_reply
 from parsers.wordings import SHIPPED_WORDINGS, WordingsFile, default_wordings, load_wordings
 
@@ -219,7 +219,7 @@ def test_a_mistake_in_the_wordings_names_the_file(
 ) -> None:
     path = tmp_path / "decisions.yaml"
     path.write_text(SHIPPED_WORDINGS.read_text(encoding="utf-8").replace(*change, 1), "utf-8")
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ParserConfigError) as caught:
         load_wordings(path)
     assert str(path) in str(caught.value) and says in str(caught.value)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import SHIPPED
 
-from intake.errors import ConfigError
 from rules.check import check_text
+from rules.errors import RulesConfigError
 from rules.loader import load_rules
 
 # These tests read the English catalogue; tests/test_i18n.py checks the French default.
@@ -244,7 +244,7 @@ def test_every_mistake_is_reported_not_just_the_first() -> None:
 def test_load_rules_raises_the_same_lines(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(edit("    approvers: [service", "    approver: [service"), encoding="utf-8")
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(RulesConfigError) as caught:
         load_rules(path, TEMPLATES)
     assert str(caught.value) == f"{path}:20:5: unknown key 'approver': did you mean 'approvers'?"
 

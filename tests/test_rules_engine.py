@@ -9,9 +9,9 @@ import pytest
 import yaml
 from helpers import SHIPPED
 
-from intake.errors import ConfigError
 from parsers.model import Fiche
 from rules.engine import route
+from rules.errors import RulesConfigError
 from rules.loader import LoadedRules, load_rules
 
 # These tests read the English catalogue; tests/test_i18n.py checks the French default.
@@ -162,7 +162,7 @@ def test_nobody_named_means_the_human_queue(tmp_path: Path) -> None:
 def test_broken_rules_are_refused_with_the_reason(
     tmp_path: Path, rules: list, message: str
 ) -> None:
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(RulesConfigError, match=message):
         write_rules(tmp_path, rules)
 
 

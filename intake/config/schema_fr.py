@@ -9,9 +9,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from intake.config.settings import Settings
+from parsers.directory import Entry
 from parsers.form import AmbiguousWording, CategoryOption, FormDefinition, FormField, Limits
 from parsers.wordings import WordingsFile
-from rules.model import AllOf, AnyOf, Entry, FieldCondition, Not, Rule, RulesFile
+from rules.model import AllOf, AnyOf, FieldCondition, Not, Rule, RulesFile
 
 #: Model -> key (as written in the file) -> description.
 DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from intake.approvals.tokens import SECRET_ENV
 from intake.config.settings import Settings
-from intake.errors import ConfigError
+from intake.errors import USER_ERRORS
 from intake.mails.samples import check_templates
 from intake.store.migrations import migrations
 from outbox.errors import OutboxConfigError
@@ -78,7 +78,7 @@ def form_check(settings: Settings) -> Check:
     path = settings.path(settings.form)
     try:
         form = load_form(path)
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         first = str(exc).splitlines()[0]
         fix = _("{first} ; corrigez {name}, ou retirez le réglage form de intake.yaml")
         return Check(FAIL, "form", fix.format(first=first, name=path.name))
@@ -94,7 +94,7 @@ def decisions_check(settings: Settings) -> Check:
     path = settings.path(settings.decisions)
     try:
         load_wordings(path)
-    except ConfigError as exc:
+    except USER_ERRORS as exc:
         first = str(exc).splitlines()[0]
         fix = _("{first} ; corrigez {name}, ou retirez le réglage decisions de intake.yaml")
         return Check(FAIL, "decisions", fix.format(first=first, name=path.name))

@@ -14,6 +14,7 @@ from imap_tools import BaseMailBox
 from imap_tools.errors import MailboxLoginError
 
 from intake.config.settings import Settings
+from intake.errors import USER_ERRORS
 from intake.operations.doctor_local import FAIL, OK, SKIP, WARN, Check
 from intake.sources.imap_account import (
     IMAP_PASSWORD_ENV,
@@ -24,7 +25,7 @@ from intake.sources.imap_account import (
     parse_mailbox,
 )
 from outbox.compose import compose, new_message_id
-from outbox.errors import OutboxConfigError, OutboxError
+from outbox.errors import OutboxConfigError
 from outbox.senders import SMTP_PASSWORD_ENV, open_sender
 from parsers.i18n import _
 
@@ -258,7 +259,7 @@ def send_test(settings: Settings, address: str) -> Check:
             )
         finally:
             sender.close()
-    except OutboxError as exc:
+    except USER_ERRORS as exc:
         fix = _("non remis à {address} : {error}")
         return Check(FAIL, "test mail", fix.format(address=address, error=exc))
     found = _("accepté pour {address} par {where} : vérifiez qu'il est bien arrivé")

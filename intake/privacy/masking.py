@@ -36,14 +36,16 @@ def _fold_char(char: str) -> str:
     return base[0] if base else char
 
 
-def fold(text: str) -> str:
+def fold_in_place(text: str) -> str:
+    """`text` folded character by character. Not `parsers.fold.fold`, which turns "œ" into
+    "oe" and collapses spaces: a match found in its result could not be cut out of `text`."""
     return "".join(_fold_char(c) for c in text)
 
 
 @lru_cache(maxsize=1024)
 def name_pattern(name: str) -> re.Pattern[str] | None:
     """The pattern of every form of `name` in folded text; None when it names nobody."""
-    tokens = [t for t in re.findall(r"[^\W\d_]+", fold(name)) if t not in _NOT_NAME]
+    tokens = [t for t in re.findall(r"[^\W\d_]+", fold_in_place(name)) if t not in _NOT_NAME]
     words = sorted({t for t in tokens if len(t) >= 2}, key=len, reverse=True)
     initials = sorted({t[0] for t in tokens})
     if not words and len(initials) < 2:
@@ -69,7 +71,7 @@ def mask_name(text: str, name: str | None) -> str:
     pattern = name_pattern(name.strip()) if name and name.strip() else None
     if pattern is None or not text:
         return text
-    folded = fold(text)
+    folded = fold_in_place(text)
     pieces, at = [], 0
     for match in pattern.finditer(folded):
         pieces += [text[at : match.start()], MASK]

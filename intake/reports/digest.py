@@ -16,7 +16,7 @@ from intake.reports.topics import group_topics
 from intake.runtime import Runtime
 from outbox.chart import SERIES, weekly_chart
 from outbox.fiche_view import CATEGORY_LABELS
-from rules.directory import Directory
+from parsers.directory import Directory
 
 TEMPLATE = "digest-hebdo"
 WEEKS_SHOWN = 8

@@ -12,10 +12,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from intake.reports.topics import Topic, fold, group_topics
+from intake.reports.topics import Topic, group_topics
 from intake.store.database import Store
+from parsers.directory import Directory
+from parsers.fold import fold
 from parsers.service import resolve_service
-from rules.directory import Directory
 
 BY_CHOICES = ("service", "category", "week")
 UNKNOWN = "(inconnu)"
@@ -96,7 +97,7 @@ def wrong_transfers(tickets: list[dict], directory: Directory | None, top: int =
             continue
         written = t["expected_service"]
         entry = resolve_service(written, directory) if directory and written else None
-        expected = entry.id if entry else fold(" ".join((written or "").split()))
+        expected = entry.id if entry else fold(written or "")
         pairs[(t["service_id"] or t["service"] or UNKNOWN, expected or UNKNOWN)] += 1
     return [
         {"from": a, "expected": b, "count": n}

@@ -9,9 +9,10 @@ order), so "horaires de la mairie" and "horaires d'ouverture" meet under "horair
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+
+from parsers.fold import fold
 
 NO_KEYWORD = "(sans mot-clé)"
 
@@ -24,11 +25,6 @@ _STOPWORD_TEXT = """
     indiquee renseigne donne donnee communique communiquee etaient ceci
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def keywords(text: str | None) -> set[str]:

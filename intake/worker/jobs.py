@@ -8,13 +8,15 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from intake.errors import IntakeError
+from intake.errors import USER_ERRORS
 from intake.privacy.retention import outbox_folder, plan_purge, purge
 from intake.reports.digest import weekly_digest
 from intake.runtime import Runtime
-from outbox.errors import OutboxError
 
 log = logging.getLogger(__name__)
+
+#: What a job may fail with and be tried again at its next turn.
+RETRIED: tuple[type[Exception], ...] = (*USER_ERRORS, sqlite3.Error, OSError)
 
 
 def daily_purge(rt: Runtime) -> None:
@@ -29,12 +31,12 @@ def daily_purge(rt: Runtime) -> None:
                 outbox_dir=outbox_folder(rt.settings),
             )
             log.info("retention: personal data of %d ticket(s) erased", len(plan.tickets))
-    except (IntakeError, sqlite3.Error, OSError) as exc:
+    except RETRIED as exc:
         log.error("retention purge failed, will retry tomorrow: %s", exc)
 
 
 def weekly_job(rt: Runtime) -> None:
     try:
         weekly_digest(rt)
-    except (IntakeError, OutboxError, sqlite3.Error, OSError) as exc:
+    except RETRIED as exc:
         log.error("weekly digest not queued, will retry next week: %s", exc)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from intake.errors import IntakeError
+from intake.errors import USER_ERRORS
 from intake.runtime import Runtime
-from outbox.errors import OutboxError
 from rules.reload import Refused
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ def report_refused(rt: Runtime, refused: Refused) -> None:
             message_row=None,
             auto_submitted="auto-generated",
         )
-    except (IntakeError, OutboxError) as exc:  # a broken template must not stop the worker either
+    except USER_ERRORS as exc:  # a broken template must not stop the worker either
         log.error("cannot tell the admins that the rules were refused: %s", exc)
         return
     with rt.store.transaction():

@@ -12,8 +12,8 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from parsers.directory import Directory
 from parsers.form import FormDefinition, default_form
-from rules.directory import Directory
 
 from . import html, mail, office, text
 from .fiche import Fiche, make_fiche

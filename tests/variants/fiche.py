@@ -12,9 +12,9 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from parsers.directory import Directory
 from parsers.form import FormDefinition
 from parsers.model import FICHE_FIELDS
-from rules.directory import Directory
 
 from . import content
 from .wording import RATES, Wording, word_label

@@ -10,8 +10,8 @@ import datetime as dt
 import random
 import re
 
+from parsers.directory import Entry
 from parsers.form import FormDefinition
-from rules.model import Entry
 
 from .wording import strip_accents
 

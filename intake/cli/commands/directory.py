@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from intake.cli.options import config_option, settings_from
-from rules.export import to_csv, to_html, to_xlsx
+from rules.directory_export import to_csv, to_html, to_xlsx
 from rules.loader import load_rules
 
 

@@ -19,6 +19,7 @@ from parsers import classify
 from parsers.i18n import _
 from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
 from rules.check import check_text
+from rules.errors import RulesConfigError
 from rules.explain import describe, explain
 from rules.loader import LoadedRules, cannot_read, load_rules, not_utf8
 
@@ -48,9 +49,9 @@ def check(file: Path | None, config_path: Path | None) -> None:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ConfigError(cannot_read(path, exc)) from exc
+        raise RulesConfigError(cannot_read(path, exc)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(not_utf8(path, exc)) from exc
+        raise RulesConfigError(not_utf8(path, exc)) from exc
     result = check_text(path, text, templates)
     if result.model is None:
         for problem in result.problems:

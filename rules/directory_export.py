@@ -7,9 +7,8 @@ import html
 import io
 from pathlib import Path
 
+from parsers.directory import Directory, Entry
 from rules.cells import inert
-from rules.directory import Directory
-from rules.model import Entry
 
 TITLE = "Annuaire des mairies et services du 39 75"
 #: Column header -> how to read it from an entry. Supervisors' addresses are left out on purpose:
