@@ -61,8 +61,8 @@ def test_a_good_edit_takes_effect_and_tickets_record_the_version(worker: Worker)
     edit(rt, "    approvers: [service.supervisors]\n", "    approval: none\n")
     ticket = send_fiche(worker, "2")
     assert rt.rules.version != before
-    assert ticket["rules_version"] == rt.rules.version
-    assert ticket["rule_id"] == "mairies" and ticket["status"] == "forwarded"
+    assert ticket.rules_version == rt.rules.version
+    assert ticket.rule_id == "mairies" and ticket.status == "forwarded"
     assert refusals(rt) == []
 
 
@@ -83,7 +83,7 @@ def test_a_broken_edit_keeps_the_last_good_rules_and_mails_the_admins_once(
     assert f"{rt.rules.path}:" in body and good in body
     # Fiches keep being routed with the good rules meanwhile.
     ticket = send_fiche(worker, "1")
-    assert ticket["rules_version"] == good and ticket["status"] == "pending_approval"
+    assert ticket.rules_version == good and ticket.status == "pending_approval"
     events = rt.store.db.execute("select count(*) from events where kind = 'rules_refused'")
     assert events.fetchone()[0] == 1
 

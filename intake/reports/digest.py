@@ -14,6 +14,7 @@ from intake.privacy.policy import platform_managers
 from intake.reports.stats import anonymous_tickets, compute, information_reports, week_of
 from intake.reports.topics import group_topics
 from intake.runtime import Runtime
+from intake.store.records import TicketStatus
 from outbox.chart import SERIES, weekly_chart
 from outbox.fiche_view import CATEGORY_LABELS
 from rules.directory import Directory
@@ -57,17 +58,14 @@ def build_digest(rt: Runtime, week: str) -> Digest:
     data = compute(rt.store, since=monday, until=sunday, by="category", directory=directory)
     first = monday - dt.timedelta(weeks=WEEKS_SHOWN - 1)
     history = anonymous_tickets(rt.store, first, sunday)
-    weeks = [
-        week_of({"created_at": (first + dt.timedelta(weeks=i)).isoformat()})
-        for i in range(WEEKS_SHOWN)
-    ]
+    weeks = [week_of((first + dt.timedelta(weeks=i)).isoformat()) for i in range(WEEKS_SHOWN)]
     counts = {c: [0] * WEEKS_SHOWN for c in SERIES}
     for t in history:
-        if t["category"] in counts and t["status"] != "invalid":
-            counts[t["category"]][weeks.index(week_of(t))] += 1
+        if t.category in counts and t.status != TicketStatus.INVALID:
+            counts[t.category][weeks.index(week_of(t.created_at))] += 1
     chart = weekly_chart(weeks, counts, f"Fiches reçues par semaine, jusqu'à {week}")
-    this_week = [t for t in history if week_of(t) == week]
-    by_ref = {t["ref"]: t for t in this_week}
+    this_week = [t for t in history if week_of(t.created_at) == week]
+    by_ref = {t.ref: t for t in this_week}
     topics = [
         {
             "keyword": topic.keyword,
@@ -75,11 +73,11 @@ def build_digest(rt: Runtime, week: str) -> Digest:
             "reports": [
                 {
                     "ref": ref,
-                    "service": _name(directory, by_ref[ref]["service_id"] or "")
-                    if by_ref[ref]["service_id"]
-                    else by_ref[ref]["service"],
-                    "wrong_information": by_ref[ref]["wrong_information"],
-                    "caller_request": by_ref[ref]["caller_request"],
+                    "service": _name(directory, by_ref[ref].service_id or "")
+                    if by_ref[ref].service_id
+                    else by_ref[ref].service,
+                    "wrong_information": by_ref[ref].wrong_information,
+                    "caller_request": by_ref[ref].caller_request,
                 }
                 for ref in topic.refs
             ],
