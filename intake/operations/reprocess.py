@@ -13,6 +13,7 @@ from typing import Any
 from intake.mails.ticket_mails import fiche_record
 from intake.runtime import Runtime
 from intake.store.audit import current_user
+from intake.store.database import Store
 from intake.store.records import Ticket, TicketStatus
 from outbox.fiche_view import LABELS
 from parsers import classify
@@ -87,14 +88,13 @@ def _diff(
     return changes
 
 
-def apply(rt: Runtime, item: Reread) -> None:
+def apply(store: Store, item: Reread, *, now: str) -> None:
     """Write the new values and an audit event naming the fields (not the values)."""
-    now = rt.now_iso()
-    with rt.store.transaction():
-        rt.store.update_ticket(
+    with store.transaction():
+        store.update_ticket(
             item.ticket_id, **{k: new for k, (_, new) in item.changes.items()}, updated_at=now
         )
-        rt.store.add_event(
+        store.add_event(
             at=now,
             actor=current_user(),
             kind="reparsed",

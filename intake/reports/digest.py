@@ -14,6 +14,7 @@ from intake.privacy.policy import platform_managers
 from intake.reports.stats import anonymous_tickets, compute, information_reports, week_of
 from intake.reports.topics import group_topics
 from intake.runtime import Runtime
+from intake.store.audit import digest_queued
 from intake.store.records import TicketStatus
 from outbox.chart import SERIES, weekly_chart
 from outbox.fiche_view import CATEGORY_LABELS
@@ -128,14 +129,8 @@ def queue_digest(rt: Runtime, digest: Digest, *, actor: str) -> int:
     return mail_id
 
 
-def already_queued(rt: Runtime, week: str) -> bool:
-    return bool(
-        rt.store.count("events", "kind = 'digest_queued' and detail like ?", [f'%"{week}"%'])
-    )
-
-
 def weekly_digest(rt: Runtime) -> None:
     """The scheduled job: last week's digest, once."""
     week = previous_week(rt.clock())
-    if not already_queued(rt, week):
+    if not digest_queued(rt.store, week):
         queue_digest(rt, build_digest(rt, week), actor="system")

@@ -240,16 +240,6 @@ class Store:
         row = {**record, "recipients": json.dumps(record["recipients"]), "status": "pending"}
         return self._insert("outbox", row)
 
-    def due_mail(self, now: str) -> list[Row]:
-        rows = self._table("outbox").rows_where(
-            # `sending`: a delivery the previous run did not finish.
-            "status = 'sending' or "
-            "(status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?))",
-            [now],
-            order_by="id",
-        )
-        return [_decode_mail(r) for r in rows]
-
     def due_mail_page(
         self, now: str, after_id: int, limit: int, up_to: int | None = None
     ) -> list[Row]:
@@ -280,6 +270,10 @@ class Store:
                 "values ('durable_at', ?, ?)",
                 [at, at],
             )
+
+    def pending_mail_count(self) -> int:
+        """Mails queued and not yet tried."""
+        return self.count("outbox", "status = 'pending'")
 
     def last_mail_id(self) -> int:
         row = self.db.execute("select max(id) from outbox").fetchone()
@@ -379,14 +373,6 @@ class Store:
 
     def suppressed(self, address: str, now: str) -> bool:
         return bool(self.count("suppressions", "address = ? and until > ?", [address, now]))
-
-    def sent_since(self, address: str, since: str) -> int:
-        """Mails handed over to `address` since `since` (recipients are a JSON list)."""
-        return self.count(
-            "outbox",
-            "status = 'sent' and sent_at > ? and recipients like ?",
-            [since, f'%"{address}"%'],
-        )
 
     def count(self, table: str, where: str | None = None, args: list[Any] | None = None) -> int:
         return self._table(table).count_where(where, args) if where else self._table(table).count

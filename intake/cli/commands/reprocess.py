@@ -49,7 +49,7 @@ def reprocess(
         for item in items:
             click.echo(_describe(item, do_apply))
             if do_apply and item.changes:
-                apply(rt, item)
+                apply(rt.store, item, now=rt.now_iso())
     finally:
         rt.close()
     changed = sum(bool(i.changes) for i in items)
