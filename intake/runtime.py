@@ -1,4 +1,5 @@
-"""Everything a command needs, built once from the settings."""
+"""Everything a command needs, built once from the settings and never changed: the worker
+swaps in a new Runtime when its rules change."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from parsers.wordings import default_wordings, load_wordings
 from rules.loader import LoadedRules, load_rules
 
 
-@dataclass
+@dataclass(frozen=True)
 class Runtime:
     settings: Settings
     store: Store
@@ -34,6 +35,8 @@ class Runtime:
 
     @property
     def parse_context(self) -> ParseContext:
+        """Made at each use: an admin's edit of the form or of the wordings (read again when
+        their file changes) takes effect without a restart."""
         return make_parse_context(self.settings, self.rules)
 
     def now_iso(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from intake.cli.tables import table
-from intake.privacy.policy import hidden_fields
+from intake.privacy.policy import Routed, hidden_fields
 from parsers.model import Fiche
 from rules.engine import route
 from rules.loader import LoadedRules
@@ -26,7 +26,7 @@ def explain(fiche: Fiche, loaded: LoadedRules) -> dict[str, Any]:
     templates = routing.templates
     # The same policy as the mails themselves: the rules' redactions, and the 39 75 agent's
     # name for the 39 75 managers and the reporter only.
-    ticket = {"reporter_email": fiche.reporter_email, "redactions": routing.redactions}
+    ticket = Routed(fiche.reporter_email, routing.redactions)
 
     def hidden(address: str) -> list[str]:
         return hidden_fields(loaded, ticket, [address])

@@ -8,7 +8,6 @@ from email.message import EmailMessage
 from email.policy import default
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any
 
 from helpers import text_of, write_config
 from servers import MailUser, RecordingSMTP
@@ -16,6 +15,7 @@ from servers import MailUser, RecordingSMTP
 from intake.config.settings import load_settings
 from intake.runtime import Runtime, build_runtime
 from intake.sources.imap import ImapSource
+from intake.store.records import Ticket
 from intake.worker.loop import RunReport, run_once
 from outbox.senders import SmtpSender
 
@@ -61,13 +61,13 @@ class Harness:
         self.seen += len(mails)
         return [message_from_bytes(m, policy=default) for m in mails]  # type: ignore[misc]
 
-    def ticket(self, ref: str) -> dict[str, Any]:
+    def ticket(self, ref: str) -> Ticket:
         ticket = self.rt.store.ticket_by_ref(ref)
         assert ticket is not None
         return ticket
 
     def events(self, ref: str) -> list[str]:
-        return [e["kind"] for e in self.rt.store.events(self.ticket(ref)["id"])]
+        return [e["kind"] for e in self.rt.store.events(self.ticket(ref).id)]
 
 
 def reply(

@@ -70,7 +70,7 @@ def test_an_ack_without_warnings_marks_nothing(h: Harness) -> None:
     assert line(text, "Service / mairie déclarant") == (
         "Service / mairie déclarant : Mairie du 12 (Mairie du 12e arrondissement)")
     (ticket,) = h.rt.store.tickets()
-    assert ticket["warnings"] == []
+    assert ticket.warnings == []
 
 
 def test_each_fiche_of_a_mail_is_marked_with_its_own_warnings(h: Harness) -> None:
@@ -93,7 +93,7 @@ def test_each_fiche_of_a_mail_is_marked_with_its_own_warnings(h: Harness) -> Non
     second = next(t for s, t in by_service.items() if s.startswith("Mairie de Nulle-Part"))
     assert "à vérifier" not in first and "Remarque" not in first
     assert "(à vérifier : remarque 1)" in line(second, "Service / mairie déclarant")
-    stored = {t["service"]: t["warnings"] for t in h.rt.store.tickets()}
+    stored = {t.service: t.warnings for t in h.rt.store.tickets()}
     assert stored["Mairie du 15e"] == []
     assert [w["field"] for w in stored["Mairie de Nulle-Part"]] == ["service"]
 

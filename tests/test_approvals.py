@@ -43,14 +43,14 @@ def test_the_request_carries_a_token_in_message_id_and_reply_to(h: Harness) -> N
     reply_to = str(request["Reply-To"])
     tag = reply_to.split("+", 1)[1].split("@", 1)[0]
     assert tag in request["Message-ID"]
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
 
 
 def test_approve_forwards_per_recipient_and_tells_the_agent(h: Harness) -> None:
     ref, request = submit(h)
     h.send(reply(request, sender=f"Chef <{CHEF}>", body="Approuvé."))
     ticket = h.ticket(ref)
-    assert ticket["status"] == "forwarded"
+    assert ticket.status == "forwarded"
     mails = by_recipient(h.new_mails())
     assert set(mails) == {"responsables-3975@paris.fr", "accueil.m12@paris.fr", AGENT}
     # The 39 75 managers see the agent's name; the mairie's copy does not.
@@ -68,8 +68,8 @@ def test_reject_keeps_the_reason_and_tells_the_agent(h: Harness) -> None:
         reply(request, sender=CHEF, body="Refusé : les horaires ont changé la semaine dernière.")
     )
     ticket = h.ticket(ref)
-    assert ticket["status"] == "rejected"
-    assert "les horaires ont changé" in ticket["decision_reason"]
+    assert ticket.status == "rejected"
+    assert "les horaires ont changé" in ticket.decision_reason
     (to_agent,) = h.new_mails()
     assert to_agent["To"] == AGENT
     assert "les horaires ont changé" in text_of(to_agent)
@@ -78,20 +78,20 @@ def test_reject_keeps_the_reason_and_tells_the_agent(h: Harness) -> None:
 def test_a_negation_is_never_an_approval(h: Harness) -> None:
     ref, request = submit(h)
     h.send(reply(request, sender=CHEF, body="Je ne valide pas, l'usager s'est trompé de numéro."))
-    assert h.ticket(ref)["status"] == "rejected"
+    assert h.ticket(ref).status == "rejected"
 
 
 def test_an_unclear_answer_changes_nothing_and_asks_again_once(h: Harness) -> None:
     ref, request = submit(h)
     h.send(reply(request, sender=CHEF, body="Je regarde ça demain."))
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
     (question,) = h.new_mails()
     assert question["To"] == CHEF and "préciser" in question["Subject"]
     h.send(reply(request, sender=CHEF, body="Toujours en cours d'examen."))
     assert h.new_mails() == []  # asked once, not twice
     # The question itself can be answered: it carries the same round's token.
     h.send(reply(question, sender=CHEF, body="Validé"))
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
 
 
 def test_a_forged_from_without_the_token_changes_nothing(h: Harness) -> None:
@@ -100,7 +100,7 @@ def test_a_forged_from_without_the_token_changes_nothing(h: Harness) -> None:
         sender=f"Chef <{CHEF}>", subject=f"RE: [{ref}] Validation requise", body="Approuvé."
     )
     h.send(forged)
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
     assert "decision_refused" in h.events(ref)
     # The real approver learns that a reply in their name could not be taken into account.
     (notice,) = h.new_mails()
@@ -110,8 +110,8 @@ def test_a_forged_from_without_the_token_changes_nothing(h: Harness) -> None:
 def test_a_token_forwarded_to_a_colleague_does_not_let_them_decide(h: Harness) -> None:
     ref, request = submit(h)
     h.send(reply(request, sender="accueil.m12@paris.fr", body="OK pour moi"))
-    assert h.ticket(ref)["status"] == "pending_approval"
-    events = h.rt.store.events(h.ticket(ref)["id"])
+    assert h.ticket(ref).status == "pending_approval"
+    events = h.rt.store.events(h.ticket(ref).id)
     refused = [e for e in events if e["kind"] == "decision_refused"]
     assert refused[-1]["detail"]["reason"] == "token_other_address"
     (notice,) = h.new_mails()
@@ -122,7 +122,7 @@ def test_a_token_forwarded_to_a_colleague_does_not_let_them_decide(h: Harness) -
 def test_a_stranger_replaying_a_token_gets_no_mail(h: Harness) -> None:
     ref, request = submit(h)
     h.send(reply(request, sender="pirate@example.com", body="Approuvé"))
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
     assert "decision_refused" in h.events(ref)
     assert h.new_mails() == []
 
@@ -132,7 +132,7 @@ def test_a_second_decision_is_only_a_comment(h: Harness) -> None:
     h.send(reply(request, sender=CHEF, body="Approuvé"))
     h.new_mails()
     h.send(reply(request, sender=CHEF, body="Finalement refusé : doublon."))
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
     assert h.events(ref)[-1] == "comment"
     assert h.new_mails() == []
 
@@ -153,28 +153,28 @@ def test_reminder_then_escalation_to_the_queue(h: Harness) -> None:
     h.run()
     (escalated,) = h.new_mails()
     assert escalated["To"] == "file-attente-3975@paris.fr"
-    assert h.ticket(ref)["approval_round"] == 2
+    assert h.ticket(ref).approval_round == 2
     # The first approver's token is now stale: nothing changes, they are told why.
     h.send(reply(request, sender=CHEF, body="Approuvé"))
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
     (notice,) = h.new_mails()
     assert "transmise à un autre" in text_of(notice)
     h.send(reply(escalated, sender="file-attente-3975@paris.fr", body="Approuvé"))
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
     story = ["reminder_sent", "escalated", "decision_refused", "approved"]
     assert [e for e in h.events(ref) if e in story] == story
 
 
 def test_a_follow_up_from_the_agent_is_threaded_as_a_comment(h: Harness) -> None:
     ref, _ = submit(h)
-    ack = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+    ack = h.rt.store.mail_for_ticket(h.ticket(ref).id)[0]
     from email import message_from_bytes
     from email.policy import default
 
     original = message_from_bytes(ack["raw"], policy=default)
     h.send(reply(original, sender=AGENT, body="Précision : l'usager a rappelé deux fois."))  # type: ignore[arg-type]
     assert h.rt.store.count("tickets") == 1
-    events = h.rt.store.events(h.ticket(ref)["id"])
+    events = h.rt.store.events(h.ticket(ref).id)
     assert events[-1]["kind"] == "comment"
     assert "deux fois" in events[-1]["detail"]["comment"]
     assert h.new_mails() == []
@@ -188,7 +188,7 @@ def test_an_invalid_fiche_corrected_by_reply_becomes_the_same_ticket(h: Harness)
     report = h.send(incomplete)
     (ref,) = report.outcomes[0].refs
     (answer,) = h.new_mails()
-    assert h.ticket(ref)["status"] == "invalid"
+    assert h.ticket(ref).status == "invalid"
     fixed = (
         "Service / mairie déclarant : Mairie du 12e\nDate de l'appel : 12/03/2026\n"
         "Type de dysfonctionnement : Erreur de transfert d'appel\n"
@@ -196,8 +196,8 @@ def test_an_invalid_fiche_corrected_by_reply_becomes_the_same_ticket(h: Harness)
     )
     h.send(reply(answer, sender=AGENT, body=fixed))
     ticket = h.ticket(ref)
-    assert ticket["status"] == "pending_approval"
-    assert ticket["call_date"] == "2026-03-12"
+    assert ticket.status == "pending_approval"
+    assert ticket.call_date == "2026-03-12"
     assert h.rt.store.count("tickets") == 1
     assert {str(m["To"]) for m in h.new_mails()} == {AGENT, CHEF}
 
@@ -223,9 +223,9 @@ def test_authentication_results_checked_when_configured(
         if header:
             raw = f"Authentication-Results: {header}\r\n".encode() + raw
         h.send(raw)
-        assert h.ticket(ref)["status"] == ("forwarded" if counts else "pending_approval")
+        assert h.ticket(ref).status == ("forwarded" if counts else "pending_approval")
         if not counts:
-            events = h.rt.store.events(h.ticket(ref)["id"])
+            events = h.rt.store.events(h.ticket(ref).id)
             assert events[-3]["detail"]["reason"] == "unauthenticated"
     finally:
         h.close()
@@ -269,7 +269,7 @@ def test_comments_are_relayed_where_the_rules_say(
         ref, request = submit(h)
         h.send(reply(request, sender=CHEF, body="Approuvé"))
         h.new_mails()
-        ack = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+        ack = h.rt.store.mail_for_ticket(h.ticket(ref).id)[0]
         from email import message_from_bytes
         from email.policy import default
 
@@ -355,9 +355,9 @@ def test_the_reply_a_client_makes_from_a_button_decides(
     ref, request = submit(h)
     h.send(from_link(buttons(request)[button], sender=f"Chef <{CHEF}>", fill=fill))
     ticket = h.ticket(ref)
-    assert ticket["status"] == status
+    assert ticket.status == status
     if fill:
-        assert fill in ticket["decision_reason"]
+        assert fill in ticket.decision_reason
         (to_agent,) = h.new_mails()
         assert fill in text_of(to_agent)
 
@@ -365,7 +365,7 @@ def test_the_reply_a_client_makes_from_a_button_decides(
 def test_a_button_link_sent_by_someone_else_decides_nothing(h: Harness) -> None:
     ref, request = submit(h)
     h.send(from_link(buttons(request)["approuver"], sender="accueil.m12@paris.fr"))
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
 
 
 @pytest.mark.parametrize(
@@ -379,7 +379,7 @@ def test_a_button_link_sent_by_someone_else_decides_nothing(h: Harness) -> None:
 def test_an_absence_notice_without_rfc3834_headers_never_decides(h: Harness, notice: str) -> None:
     ref, request = submit(h)
     h.send(reply(request, sender=CHEF, body=notice))
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
     assert h.new_mails() == []  # nor is an auto-responder asked to say it again
 
 
@@ -402,15 +402,15 @@ def quoting_as_no_client_we_know(request: EmailMessage, answer: str) -> bytes:
 def test_words_of_our_request_never_decide_whatever_quotes_them(h: Harness) -> None:
     ref, request = submit(h)
     h.send(quoting_as_no_client_we_know(request, "Bonjour,"))
-    assert h.ticket(ref)["status"] == "pending_approval"
-    events = h.rt.store.events(h.ticket(ref)["id"])
+    assert h.ticket(ref).status == "pending_approval"
+    events = h.rt.store.events(h.ticket(ref).id)
     unclear = [e for e in events if e["kind"] == "decision_unclear"]
     assert unclear and unclear[-1]["detail"]["comment"] == "Bonjour,"
     (question,) = h.new_mails()
     assert "préciser" in question["Subject"]
     h.send(quoting_as_no_client_we_know(request, "Bon pour transmission."))
     ticket = h.ticket(ref)
-    assert ticket["status"] == "forwarded"
-    assert ticket["decision_reason"] == "Bon pour transmission."
-    approved = [e for e in h.rt.store.events(ticket["id"]) if e["kind"] == "approved"]
+    assert ticket.status == "forwarded"
+    assert ticket.decision_reason == "Bon pour transmission."
+    approved = [e for e in h.rt.store.events(ticket.id) if e["kind"] == "approved"]
     assert approved[-1]["detail"]["words"] == ["bon pour transmission"]

@@ -47,7 +47,7 @@ def test_an_accented_sender_is_answered_over_smtputf8(
         (outcome,) = h.send(from_accented()).outcomes
         assert outcome.kind == "fiche"
         no_quarantine(h)
-        assert h.ticket(outcome.refs[0])["status"] == "pending_approval"
+        assert h.ticket(outcome.refs[0]).status == "pending_approval"
         envelopes = sorted(r for _, rcpts, _ in smtp_server.messages for r in rcpts)
         assert envelopes == [CHEF, ACCENTED]
         ack = next(m for m in h.new_mails() if "Accusé" in str(m["Subject"]))
@@ -64,7 +64,7 @@ def test_without_smtputf8_the_mail_fails_visibly_and_the_rest_goes_on(
         (outcome,) = h.send(from_accented()).outcomes
         (ref,) = outcome.refs
         no_quarantine(h)
-        assert h.ticket(ref)["status"] == "pending_approval"
+        assert h.ticket(ref).status == "pending_approval"
         assert [r for _, rcpts, _ in plain_smtp.messages for r in rcpts] == [CHEF]
         (failed,) = h.rt.store.mails("failed")
         assert failed["recipients"] == [ACCENTED] and "SMTPUTF8" in failed["last_error"]
@@ -89,7 +89,7 @@ def test_an_accented_address_written_in_the_fiche_is_told_to_the_sender(
             ack = next(m for m in h.new_mails() if "Accusé" in str(m["Subject"]))
             assert str(ack["To"]) == "sophie.martin@paris.fr"
             assert f"« {ACCENTED} »" in ack.get_content()
-            assert h.ticket(ref)["reporter_email"] == "sophie.martin@paris.fr"
+            assert h.ticket(ref).reporter_email == "sophie.martin@paris.fr"
         finally:
             h.close()
 

@@ -60,7 +60,7 @@ def headers_of(mail: EmailMessage, to: str) -> str:
 
 def approve(h: Harness, ref: str, request: EmailMessage) -> list[EmailMessage]:
     h.send(reply(request, sender=CHEF, body="Approuvé."))
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
     return h.new_mails()
 
 
@@ -179,6 +179,6 @@ def test_the_agent_is_told_truthfully_which_transmission_waits(h: Harness) -> No
     (held,) = h.rt.store.mails("held")
     assert held["recipients"] == [MAIRIE]
     # Without a suppression in force, the usual wording.
-    mails = h.rt.store.mail_for_ticket(h.ticket(first)["id"])
+    mails = h.rt.store.mail_for_ticket(h.ticket(first).id)
     first_notice = next(m for m in mails if m["template"] == "fiche-validee")
     assert b"en attente" not in first_notice["raw"]

@@ -51,7 +51,7 @@ def test_forged_replies_cannot_hold_the_approvers_next_request(
         h.run()
         # One explanation for the ticket that day, not 55.
         assert recipients(h) == [CHEF]
-        assert h.ticket(ref)["status"] == "pending_approval"
+        assert h.ticket(ref).status == "pending_approval"
         assert h.events(ref).count("decision_refused") == 55
         (second,) = h.send(fiche_email(description="Une vraie fiche")).outcomes[0].refs
         assert sorted(recipients(h)) == sorted([AGENT, CHEF])  # the request was not held
@@ -88,7 +88,7 @@ def test_mail_of_the_procedure_is_never_held_by_the_cap_per_recipient(
         from email.policy import default
 
         for ref in refs:
-            request = message_from_bytes(requests[h.ticket(ref)["id"]]["raw"], policy=default)
+            request = message_from_bytes(requests[h.ticket(ref).id]["raw"], policy=default)
             h.user.append(reply(request, sender=CHEF, body="Approuvé."))  # type: ignore[arg-type]
         h.run()
         sent = recipients(h)
@@ -111,13 +111,13 @@ def test_the_cap_per_sender_holds_undecided_fiches_never_what_a_decision_causes(
         # A flood's requests are the sender's word only: four of the six mails go today.
         assert len(sent) == 4 and sent.count(CHEF) == 2
         waiting = h.rt.store.mails("pending")
-        assert [m["ticket_id"] for m in waiting] == [h.ticket(refs[2])["id"]] * 2
+        assert [m["ticket_id"] for m in waiting] == [h.ticket(refs[2]).id] * 2
         from email import message_from_bytes
         from email.policy import default
 
         request = next(
             m for m in h.rt.store.mails("sent")
-            if m["template"] == "demande-validation" and m["ticket_id"] == h.ticket(refs[0])["id"]
+            if m["template"] == "demande-validation" and m["ticket_id"] == h.ticket(refs[0]).id
         )
         original = message_from_bytes(request["raw"], policy=default)
         h.send(reply(original, sender=CHEF, body="Approuvé."))  # type: ignore[arg-type]

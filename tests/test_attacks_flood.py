@@ -84,7 +84,7 @@ def test_a_table_beyond_the_bound_is_answered_once(h: Harness, rows: int, said: 
     (outcome,) = h.send(table_mail(rows)).outcomes
     took = time.monotonic() - start
     assert outcome.kind == "invalid" and len(outcome.refs) == 1
-    assert h.rt.store.count("tickets") == 1 and h.ticket(outcome.refs[0])["status"] == "invalid"
+    assert h.rt.store.count("tickets") == 1 and h.ticket(outcome.refs[0]).status == "invalid"
     (answer,) = h.new_mails()
     assert envelopes(h) == [SENDER] and said in answer.get_content()
     assert took < 5, f"{took:.1f} s to answer a table of {rows} rows"
@@ -102,7 +102,7 @@ def test_fiches_of_a_table_are_acknowledged_to_the_sender_only(h: Harness) -> No
     assert "« victime0@exemple.org »" in acks[0].get_content()
     assert "ne figure pas dans" in acks[0].get_content()
     for ref in refs:
-        assert h.ticket(ref)["reporter_email"] == SENDER
+        assert h.ticket(ref).reporter_email == SENDER
     assert not [a for a in h.rt.store.mails(None) for r in a["recipients"] if "exemple" in r]
 
 

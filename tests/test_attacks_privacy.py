@@ -136,7 +136,7 @@ def test_the_agents_name_in_free_text_reaches_only_those_who_may_read_it(
     mails += h.new_mails()
     h.send(reply(request, sender=CHEF, body="Approuvé."))
     mails += h.new_mails()
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
 
     seen = {}
     for mail in mails:
@@ -184,9 +184,9 @@ def test_an_invalid_fiche_quoting_the_agent_leaves_no_trace_after_purge(h: Harne
     )
     (ref,) = h.send(fiche_email(body=body)).outcomes[0].refs
     ticket = h.ticket(ref)
-    assert ticket["status"] == "invalid"
-    assert leaks(json.dumps(ticket["errors"], ensure_ascii=False), name), "the test sees nothing"
-    assert leaks(ticket["service"] or "", name) == []  # masked on arrival
+    assert ticket.status == "invalid"
+    assert leaks(json.dumps(ticket.errors, ensure_ascii=False), name), "the test sees nothing"
+    assert leaks(ticket.service or "", name) == []  # masked on arrival
     (answer,) = h.new_mails()
     assert to(answer) == {REPORTER}  # its writer: may read it
 
@@ -196,7 +196,7 @@ def test_an_invalid_fiche_quoting_the_agent_leaves_no_trace_after_purge(h: Harne
     assert list(plan.tickets.values()) == [ref]
     purge(h.rt.store, plan, now=h.now.isoformat(), actor="t", outbox_dir=None)
     after = h.ticket(ref)
-    assert after["errors"] and leaks(json.dumps(after["errors"], ensure_ascii=False), name) == []
+    assert after.errors and leaks(json.dumps(after.errors, ensure_ascii=False), name) == []
     assert leaks(database_bytes(path), name) == []
 
 
@@ -211,7 +211,7 @@ def test_no_exported_cell_runs_as_a_formula_whatever_the_separator(
         "service": "-2+3",
     }
     (ref,) = h.send(fiche_email()).outcomes[0].refs
-    h.rt.store.update_ticket(h.ticket(ref)["id"], **hostile)
+    h.rt.store.update_ticket(h.ticket(ref).id, **hostile)
     export = cli(h, "export").lstrip("\ufeff")
     cells = [c for row in csv.reader(io.StringIO(export), delimiter=separator) for c in row]
     # A spreadsheet skips leading spaces and the quote that wraps a field.
@@ -246,7 +246,7 @@ def test_tickets_stored_before_masking_are_masked_on_upgrade(tmp_path: Path) -> 
     upgraded = Store(path)
     (row,) = upgraded.db.execute("select * from tickets_anonymous").fetchall()
     assert leaks(json.dumps(row, ensure_ascii=False), "Karim B.") == []
-    assert upgraded.tickets()[0]["agent_3975"] == "Karim B."  # the name itself stays, personal
+    assert upgraded.tickets()[0].agent_3975 == "Karim B."  # the name itself stays, personal
 
 
 @pytest.mark.parametrize("case", list(NAMES))

@@ -80,7 +80,7 @@ def with_from(raw: bytes, *values: str) -> bytes:
 
 
 def refusals(h: Harness, ref: str, kind: str) -> list[dict]:
-    events = h.rt.store.events(h.ticket(ref)["id"])
+    events = h.rt.store.events(h.ticket(ref).id)
     return [e["detail"] for e in events if e["kind"] == kind]
 
 
@@ -163,7 +163,7 @@ def test_forged_replies_in_the_reporters_name_get_one_notice_a_day(h: Harness) -
     h.run()
     assert [m["To"] for m in h.new_mails()] == [AGENT]
     assert len(refusals(h, ref, "completion_refused")) == 30
-    assert h.ticket(ref)["status"] == "invalid"
+    assert h.ticket(ref).status == "invalid"
     h.advance(hours=25)
     h.send(fresh(AGENT, ref, ELSEWHERE))
     assert [m["To"] for m in h.new_mails()] == [AGENT]
@@ -182,11 +182,11 @@ def test_the_reporter_completes_in_two_answers_each_with_its_own_token(h: Harnes
     shouting = AGENT.upper()
     h.send(reply(again, sender=shouting, body=still + "Description : Transfert au 11e.\n"))
     ticket = h.ticket(ref)
-    assert (ticket["status"], ticket["call_date"]) == ("pending_approval", "2026-03-12")
+    assert (ticket.status, ticket.call_date) == ("pending_approval", "2026-03-12")
     assert {str(m["To"]) for m in h.new_mails()} == {AGENT, CHEF}
     # Answering the old « fiche incomplète » once more is only a comment now.
     h.send(reply(answer, sender=AGENT, body=ELSEWHERE))
-    assert h.ticket(ref)["service_id"] == "mairie-12" and h.new_mails() == []
+    assert h.ticket(ref).service_id == "mairie-12" and h.new_mails() == []
 
 
 def test_a_complete_fiche_from_the_reporter_without_the_token_makes_no_change(
@@ -196,9 +196,9 @@ def test_a_complete_fiche_from_the_reporter_without_the_token_makes_no_change(
     ref, answer = incomplete(h)
     h.send(fresh(AGENT, ref, ELSEWHERE))
     h.new_mails()
-    assert h.ticket(ref)["status"] == "invalid"
+    assert h.ticket(ref).status == "invalid"
     h.send(reply(answer, sender=AGENT, body=ELSEWHERE))
-    assert h.ticket(ref)["service_id"] == "mairie-05"
+    assert h.ticket(ref).service_id == "mairie-05"
 
 
 # -- decisions: a disguised From, and a pass for someone else's domain -----------------------
@@ -226,7 +226,7 @@ def test_a_disguised_from_never_decides_even_with_the_token(
 ) -> None:
     ref, request = request_of(h)
     h.send(with_from(reply(request, sender=CHEF, body="Approuvé."), *froms))
-    assert h.ticket(ref)["status"] == "pending_approval"
+    assert h.ticket(ref).status == "pending_approval"
     (refused,) = refusals(h, ref, "decision_refused")
     assert (refused["reason"], refused["problem"]) == ("ambiguous_from", problem)
     assert h.new_mails() == []  # who wrote it is in doubt: nobody to tell
@@ -238,7 +238,7 @@ def test_a_disguised_from_never_decides_even_with_the_token(
 def test_a_plain_from_still_decides(h: Harness, from_value: str) -> None:
     ref, request = request_of(h)
     h.send(with_from(reply(request, sender=CHEF, body="Approuvé."), from_value))
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ def test_authenticated_replies_need_the_from_domains_own_pass(
         ref, request = request_of(h)
         raw = with_from(reply(request, sender=CHEF, body="Approuvé."), *froms)
         h.send(f"Authentication-Results: {header}\n".encode() + raw)
-        assert h.ticket(ref)["status"] == ("forwarded" if counts else "pending_approval")
+        assert h.ticket(ref).status == ("forwarded" if counts else "pending_approval")
     finally:
         h.close()
 
@@ -290,12 +290,12 @@ def test_completing_a_fiche_is_authenticated_as_a_decision_is(
         ref, answer = incomplete(h)
         forged = b"Authentication-Results: mx.paris.fr; dmarc=pass header.from=evil.example\n"
         h.send(forged + reply(answer, sender=AGENT, body=ELSEWHERE))
-        assert h.ticket(ref)["status"] == "invalid"
+        assert h.ticket(ref).status == "invalid"
         assert refusals(h, ref, "completion_refused")[-1]["reason"] == "unauthenticated"
         h.new_mails()
         ours = b"Authentication-Results: mx.paris.fr; dkim=pass header.d=paris.fr\n"
         h.send(ours + reply(answer, sender=AGENT, body=ELSEWHERE))
-        assert h.ticket(ref)["status"] == "pending_approval"
+        assert h.ticket(ref).status == "pending_approval"
     finally:
         h.close()
 
@@ -314,7 +314,7 @@ def test_only_a_reply_to_our_mail_from_its_recipient_is_relayed(
     h = Harness(tmp_path / "w", mailbox_user, smtp_server, rules=rules_path)
     try:
         ref, _ = request_of(h)
-        ack_row = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+        ack_row = h.rt.store.mail_for_ticket(h.ticket(ref).id)[0]
         ack = message_from_bytes(ack_row["raw"], policy=default)
         phishing = "Urgent : reconnectez-vous sur http://paris-fr.evil.example"
         h.send(fresh(PIRATE, ref, phishing))

@@ -83,7 +83,7 @@ def test_killed_at_every_step_the_work_is_done_exactly_once(
     store = Store(config.parent / "intake.db")
     tickets = store.tickets()
     numbers = Counter(
-        m.group(1) for t in tickets if (m := re.search(r"numéro (\d{5})", t["description"] or ""))
+        m.group(1) for t in tickets if (m := re.search(r"numéro (\d{5})", t.description or ""))
     )
     lost = FICHES - len(numbers)
     duplicated = sum(c - 1 for c in numbers.values())

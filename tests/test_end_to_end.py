@@ -55,8 +55,8 @@ def test_a_fiche_becomes_a_ticket_an_acknowledgement_and_an_approval_request(set
 
     store = Store(config.parent / "intake.db")
     (ticket,) = store.tickets()
-    assert ticket["ref"].startswith("3975-")
-    assert (ticket["status"], ticket["service_id"], ticket["category"]) == (
+    assert ticket.ref.startswith("3975-")
+    assert (ticket.status, ticket.service_id, ticket.category) == (
         "pending_approval",
         "mairie-12",
         "transfer_error",
@@ -64,7 +64,7 @@ def test_a_fiche_becomes_a_ticket_an_acknowledgement_and_an_approval_request(set
 
     mails = {m["To"]: m for m in received(smtp)}
     ack = mails["sophie.martin@paris.fr"]
-    assert f"[{ticket['ref']}]" in ack["Subject"]
+    assert f"[{ticket.ref}]" in ack["Subject"]
     assert "Accusé de réception" in ack["Subject"]
     assert ack["Auto-Submitted"] == "auto-replied"
     request = mails["chef.accueil.m12@paris.fr"]
@@ -83,7 +83,7 @@ def test_a_fiche_becomes_a_ticket_an_acknowledgement_and_an_approval_request(set
     assert len(store.tickets()) == 1
     assert len(smtp.messages) == 2
 
-    shown = run_intake(config, "tickets", "show", ticket["ref"], "--json", password="")
+    shown = run_intake(config, "tickets", "show", ticket.ref, "--json", password="")
     data = json.loads(shown.stdout)
     assert [m["status"] for m in data["mails"]] == ["sent", "sent"]
     assert {"ticket_created", "routed", "mail_sent"} <= {e["kind"] for e in data["events"]}
@@ -108,8 +108,8 @@ def test_an_invalid_fiche_gets_a_french_reply_naming_what_is_missing(setup) -> N
 
     store = Store(config.parent / "intake.db")
     (ticket,) = store.tickets()
-    assert ticket["status"] == "invalid"
-    assert {e["field"] for e in ticket["errors"]} >= {"call_date", "description"}
+    assert ticket.status == "invalid"
+    assert {e["field"] for e in ticket.errors} >= {"call_date", "description"}
     # The raw message is kept, byte for byte as the server holds it.
     (message,) = store.db.table("messages").rows
     assert message["raw"] == user.messages("Traités")[0]

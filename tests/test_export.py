@@ -23,7 +23,7 @@ def demo(tmp_path: Path) -> Path:
     assert CliRunner().invoke(main, ["demo", "--dir", str(folder)]).exit_code == 0
     store = Store(folder / "intake.db")
     first = store.tickets()[0]
-    store.update_ticket(first["id"], caller_request="=HYPERLINK(\"http://x\")", service="+33 1")
+    store.update_ticket(first.id, caller_request="=HYPERLINK(\"http://x\")", service="+33 1")
     store.close()
     return folder / "intake.yaml"
 

@@ -48,7 +48,7 @@ def test_a_bounced_address_is_not_written_to_again_for_a_while(h: Harness) -> No
     sent = [str(m["To"]) for m in h.new_mails()]
     assert AGENT not in sent and "chef.accueil.m12@paris.fr" in sent
     assert "mail_held" in h.events(second)
-    assert h.rt.store.mail_for_ticket(h.ticket(second)["id"])[0]["status"] == "held"
+    assert h.rt.store.mail_for_ticket(h.ticket(second).id)[0]["status"] == "held"
     h.advance(days=8)
     (third,) = h.send(fiche_email(description="Troisième fiche")).outcomes[0].refs
     # The held acknowledgement goes once the suppression ends, with the new one.
@@ -83,7 +83,7 @@ def test_we_never_write_to_our_own_address(h: Harness) -> None:
     assert envelopes == ["chef.accueil.m12@paris.fr", AGENT]
     queued = [r for m in h.rt.store.mails(None) for r in m["recipients"]]
     assert "signalements-3975+test@paris.fr" not in queued
-    assert h.ticket(ref)["reporter_email"] == AGENT
+    assert h.ticket(ref).reporter_email == AGENT
 
 
 def auto_reply_to(mail: EmailMessage, *, polite: bool) -> bytes:
@@ -131,7 +131,7 @@ def test_an_oversized_message_is_kept_and_its_sender_told_in_french(
         (ref,) = h.send(raw).outcomes[0].refs
         (answer,) = h.new_mails()
         assert answer["To"] == AGENT and "au-delà de la limite de 1 Mo" in answer.get_content()
-        assert h.ticket(ref)["status"] == "invalid"
+        assert h.ticket(ref).status == "invalid"
         (message,) = h.rt.store.db.table("messages").rows
         assert len(message["raw"]) > 1024 * 1024
     finally:

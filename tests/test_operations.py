@@ -45,7 +45,7 @@ def test_status_shows_the_last_poll_and_the_queues(
     config = imap_config(tmp_path, mailbox_user, smtp_server)
     mailbox_user.append(fiche_email())
     assert invoke(config, "run", "--once", password=mailbox_user.password).exit_code == 0
-    ref = Store(tmp_path / "intake.db").tickets()[0]["ref"]
+    ref = Store(tmp_path / "intake.db").tickets()[0].ref
 
     result = invoke(config, "status")
     assert result.exit_code == 0, result.output
@@ -87,8 +87,8 @@ def test_backfill_imports_a_folder_since_a_date_once_and_moves_nothing(
     assert result.exit_code == 0, result.output
     assert "2 message(s) in imap://" in result.output
     store = Store(tmp_path / "intake.db")
-    (ticket,) = [t for t in store.tickets() if t["status"] != "invalid"]
-    assert ticket["ref"] in result.output
+    (ticket,) = [t for t in store.tickets() if t.status != "invalid"]
+    assert ticket.ref in result.output
     assert "Nothing was moved" in result.output and "mail(s) queued" in result.output
     assert len(mailbox_user.messages("Fiches 2025")) == 3  # all still there, none flagged
     assert smtp_server.messages == []  # the worker sends, not backfill
@@ -142,7 +142,7 @@ def test_reprocess_shows_then_applies_what_a_better_form_reads(tmp_path: Path) -
     assert invoke(config, "run", "--once").exit_code == 0
     store = Store(tmp_path / "intake.db")
     (ticket,) = store.tickets()
-    assert ticket["expected_service"] is None
+    assert ticket.expected_service is None
     mails = store.count("outbox")
 
     # The form learns the wording: the stored message now gives one more field.
@@ -151,20 +151,20 @@ def test_reprocess_shows_then_applies_what_a_better_form_reads(tmp_path: Path) -
         "      - Service attendu\n      - Service qui aurait dû répondre\n",
     )
     form.write_text(text, encoding="utf-8")
-    shown = invoke(config, "reprocess", ticket["ref"])
+    shown = invoke(config, "reprocess", ticket.ref)
     assert shown.exit_code == 0, shown.output
     assert "expected_service  (empty) -> 'Mairie du 11e'" in shown.output
     assert "--apply" in shown.output
-    assert store.ticket(ticket["id"])["expected_service"] is None
+    assert store.ticket(ticket.id).expected_service is None
 
     applied = invoke(config, "reprocess", "--since", "2020-01-01", "--apply")
     assert applied.exit_code == 0, applied.output
     assert "1 updated" in applied.output
-    assert store.ticket(ticket["id"])["expected_service"] == "Mairie du 11e"
-    (event,) = [e for e in store.events(ticket["id"]) if e["kind"] == "reparsed"]
+    assert store.ticket(ticket.id).expected_service == "Mairie du 11e"
+    (event,) = [e for e in store.events(ticket.id) if e["kind"] == "reparsed"]
     assert event["detail"]["fields"] == ["expected_service"]
     assert store.count("outbox") == mails  # no mail
-    assert "unchanged" in invoke(config, "reprocess", ticket["ref"]).output
+    assert "unchanged" in invoke(config, "reprocess", ticket.ref).output
 
 
 def test_reprocess_an_unknown_reference(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def approve_story(h: Harness, service: str, approver: str, unclear: bool = True)
         mails += h.new_mails()
     h.send(reply(request, sender=approver, body="Approuvé."))
     mails += h.new_mails()
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
     return mails
 
 
@@ -103,7 +103,7 @@ def test_default_rule_queue_and_escalation_never_see_the_name(h: Harness) -> Non
     mails = h.new_mails()
     seen = check_policy(mails)
     assert seen[("demande-validation", QUEUE)] is False
-    events = h.rt.store.events(h.ticket(ref)["id"])
+    events = h.rt.store.events(h.ticket(ref).id)
     queued = [e["detail"] for e in events if e["kind"] == "mail_queued"]
     assert {tuple(e["to"]): e["hidden_fields"] for e in queued}[(QUEUE,)] == ["agent_3975"]
 

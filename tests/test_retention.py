@@ -41,13 +41,13 @@ def closed_ticket_with_a_comment(h: Harness) -> str:
     (ref,) = report.outcomes[0].refs
     request = next(m for m in h.new_mails() if str(m["To"]) == CHEF)
     h.send(reply(request, sender=CHEF, body="Approuvé : précis et utile."))
-    ack = h.rt.store.mail_for_ticket(h.ticket(ref)["id"])[0]
+    ack = h.rt.store.mail_for_ticket(h.ticket(ref).id)[0]
     from email import message_from_bytes
     from email.policy import default
 
     original = message_from_bytes(ack["raw"], policy=default)
     h.send(reply(original, sender="sophie.martin@paris.fr", body="Merci, précis noté."))  # type: ignore[arg-type]
-    assert h.ticket(ref)["status"] == "forwarded"
+    assert h.ticket(ref).status == "forwarded"
     return ref
 
 
@@ -68,13 +68,13 @@ def test_purge_erases_exactly_the_personal_data(h: Harness) -> None:
     assert plan.waiting == []  # the second one is not past the delay yet
     counts = plan.counts()
     assert counts["messages"] == 3  # the fiche, the decision, the comment
-    assert counts["mails"] == len(store.mail_for_ticket(before["id"]))
+    assert counts["mails"] == len(store.mail_for_ticket(before.id))
 
     purge(store, plan, now=h.now.isoformat(), actor="tester", outbox_dir=None)
 
     after = h.ticket(ref)
     for name in PERSONAL_TICKET_FIELDS:
-        assert after[name] is None, name
+        assert getattr(after, name) is None, name
     facts = (
         "service",
         "service_id",
@@ -87,8 +87,8 @@ def test_purge_erases_exactly_the_personal_data(h: Harness) -> None:
         "created_at",
         "decided_at",
     )
-    assert {k: after[k] for k in facts} == {k: before[k] for k in facts}
-    assert after["purged_at"] == h.now.isoformat()
+    assert {k: getattr(after, k) for k in facts} == {k: getattr(before, k) for k in facts}
+    assert after.purged_at == h.now.isoformat()
     marks = ",".join("?" * len(plan.messages))
     erased = store.db.execute(
         f"select raw, sender, subject, purged_at from messages where id in ({marks})",
@@ -96,9 +96,9 @@ def test_purge_erases_exactly_the_personal_data(h: Harness) -> None:
     )
     for row in erased:
         assert row[:3] == (None, None, None) and row[3]
-    for mail in store.mail_for_ticket(after["id"]):
+    for mail in store.mail_for_ticket(after.id):
         assert mail["raw"] == b"" and mail["recipients"] == [] and mail["purged_at"]
-    events = store.events(after["id"])
+    events = store.events(after.id)
     dumped = json.dumps([{**e, "detail": e["detail"]} for e in events], ensure_ascii=False)
     assert "Karim" not in dumped and "sophie" not in dumped.lower() and "précis" not in dumped
     assert [e["kind"] for e in events][-1] == "personal_data_erased"
@@ -107,7 +107,7 @@ def test_purge_erases_exactly_the_personal_data(h: Harness) -> None:
     assert any(e["kind"] == "approved" and e["actor"] == CHEF for e in events)
 
     # The other ticket is untouched.
-    assert h.ticket(waiting)["agent_3975"] == "Léa R."
+    assert h.ticket(waiting).agent_3975 == "Léa R."
     # Nothing of the erased data is left anywhere in the database files.
     raw = database_bytes(Path(store.path))
     for needle in GONE:

@@ -14,6 +14,7 @@ from intake.config.settings import load_settings
 from intake.runtime import Runtime, build_runtime
 from intake.sources import open_source
 from intake.sources.maildir import deliver_to_maildir
+from intake.store.records import Ticket
 from intake.worker.loop import Worker
 from outbox.senders import open_sender
 
@@ -39,7 +40,7 @@ def edit(rt: Runtime, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def send_fiche(worker: Worker, name: str) -> dict:
+def send_fiche(worker: Worker, name: str) -> Ticket:
     inbox = worker.rt.settings.path("inbox")
     deliver_to_maildir(inbox, fiche_email(), name)
     worker.poll()
@@ -55,14 +56,14 @@ def refusals(rt: Runtime) -> list[dict]:
 
 def test_a_good_edit_takes_effect_and_tickets_record_the_version(worker: Worker) -> None:
     rt = worker.rt
-    before = rt.rules.version
-    assert send_fiche(worker, "1")["rules_version"] == before
+    before = worker.rt.rules.version
+    assert send_fiche(worker, "1").rules_version == before
     # Mairie fiches now go out without approval.
     edit(rt, "    approvers: [service.supervisors]\n", "    approval: none\n")
     ticket = send_fiche(worker, "2")
-    assert rt.rules.version != before
-    assert ticket["rules_version"] == rt.rules.version
-    assert ticket["rule_id"] == "mairies" and ticket["status"] == "forwarded"
+    assert worker.rt.rules.version != before
+    assert ticket.rules_version == worker.rt.rules.version
+    assert ticket.rule_id == "mairies" and ticket.status == "forwarded"
     assert refusals(rt) == []
 
 
@@ -70,11 +71,11 @@ def test_a_broken_edit_keeps_the_last_good_rules_and_mails_the_admins_once(
     worker: Worker,
 ) -> None:
     rt = worker.rt
-    good = rt.rules.version
+    good = worker.rt.rules.version
     edit(rt, "    approvers: [service.supervisors]\n", "    approver: [service.supervisors]\n")
     worker.poll()
     worker.poll()  # a second poll on the same broken file says nothing new
-    assert rt.rules.version == good
+    assert worker.rt.rules.version == good
     (mail,) = refusals(rt)
     assert mail["recipients"] == '["admin-3975@paris.fr"]'
     assert mail["subject"].startswith("Règles de routage refusées")
@@ -83,19 +84,19 @@ def test_a_broken_edit_keeps_the_last_good_rules_and_mails_the_admins_once(
     assert f"{rt.rules.path}:" in body and good in body
     # Fiches keep being routed with the good rules meanwhile.
     ticket = send_fiche(worker, "1")
-    assert ticket["rules_version"] == good and ticket["status"] == "pending_approval"
+    assert ticket.rules_version == good and ticket.status == "pending_approval"
     events = rt.store.db.execute("select count(*) from events where kind = 'rules_refused'")
     assert events.fetchone()[0] == 1
 
 
 def test_a_fix_takes_effect(worker: Worker) -> None:
     rt = worker.rt
-    good = rt.rules.version
+    good = worker.rt.rules.version
     edit(rt, "queue: file-attente-3975@paris.fr", "queue: file-attente-3975")
     worker.poll()
-    assert rt.rules.version == good and len(refusals(rt)) == 1
+    assert worker.rt.rules.version == good and len(refusals(rt)) == 1
     edit(rt, "queue: file-attente-3975\n", "queue: nouvelle-file@paris.fr\n")
     worker.poll()
-    assert rt.rules.version != good
-    assert rt.rules.rules.queue == "nouvelle-file@paris.fr"
+    assert worker.rt.rules.version != good
+    assert worker.rt.rules.rules.queue == "nouvelle-file@paris.fr"
     assert len(refusals(rt)) == 1

@@ -24,6 +24,7 @@ from intake.mails.ticket_mails import mail_context, queue_mail, template_for, wi
 from intake.privacy.masking import mask_name
 from intake.privacy.policy import hidden_fields
 from intake.runtime import Runtime
+from intake.store.records import Ticket, TicketStatus
 from intake.worker.envelope import MessageInfo
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
@@ -40,9 +41,9 @@ def handle_reply(
     with rt.store.transaction():
         if ticket is None:
             _event(rt, info, row, None, "reply_unknown_ticket", ref=result.ref)
-        elif ticket["status"] == "invalid":
+        elif ticket.status == TicketStatus.INVALID:
             _completion(rt, info, row, ticket, result, raw)
-        elif ticket["status"] == "pending_approval" and _tries_to_decide(info, ticket):
+        elif ticket.status == TicketStatus.PENDING_APPROVAL and _tries_to_decide(info, ticket):
             _decision(rt, info, row, ticket, result)
         else:
             _event(
@@ -54,9 +55,9 @@ def handle_reply(
 
 
 def _read_knowing_our_mails(
-    rt: Runtime, ticket: dict[str, Any], result: ReplyResult, raw: bytes
+    rt: Runtime, ticket: Ticket, result: ReplyResult, raw: bytes
 ) -> ReplyResult:
-    mails = [m["raw"] for m in rt.store.mail_for_ticket(ticket["id"])]
+    mails = [m["raw"] for m in rt.store.mail_for_ticket(ticket.id)]
     if not mails:
         return result
     own = OwnText.of_mails(mails)
@@ -65,12 +66,12 @@ def _read_knowing_our_mails(
 
 
 def _relay(
-    rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], comment: str | None
+    rt: Runtime, info: MessageInfo, row: int, ticket: Ticket, comment: str | None
 ) -> None:
     """A copy of the comment to whoever the routing rule named, never back to its author,
     and only from someone who answers a mail we sent them about the ticket: anyone can write
     « RE: [ref] », and what we relay goes out under our name to supervisors and managers."""
-    targets = [a for a in ticket.get("relay_to") or [] if a != info.sender]
+    targets = [a for a in ticket.relay_to or [] if a != info.sender]
     if not comment or not targets or not _answers_our_mail(rt, info, ticket):
         return
     hidden = hidden_fields(rt.rules, ticket, targets)
@@ -83,12 +84,12 @@ def _relay(
             "comment": mask_name(comment, withheld_name(ticket, hidden)),
             "author": info.sender,
         },
-        ref=ticket["ref"],
-        ticket_id=ticket["id"],
+        ref=ticket.ref,
+        ticket_id=ticket.id,
         message_row=row,
         auto_submitted="auto-generated",
     )
-    queue_mail(rt, mail, ticket["id"], hidden)
+    queue_mail(rt, mail, ticket.id, hidden)
 
 
 #: A Message-ID in a threading header; the first ones only (In-Reply-To comes first), a
@@ -97,12 +98,12 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 _THREAD_DEPTH = 50
 
 
-def _answers_our_mail(rt: Runtime, info: MessageInfo, ticket: dict[str, Any]) -> bool:
+def _answers_our_mail(rt: Runtime, info: MessageInfo, ticket: Ticket) -> bool:
     """The reply quotes the Message-ID of a mail we sent its author about this ticket, which
     nobody else can know (a random part in each)."""
     ids = _MESSAGE_ID.findall(info.threading)[:_THREAD_DEPTH]
     return any(
-        m["ticket_id"] == ticket["id"] and info.sender in m["recipients"]
+        m["ticket_id"] == ticket.id and info.sender in m["recipients"]
         for m in rt.store.sent_mails(ids)
     )
 
@@ -111,7 +112,7 @@ def _event(
     rt: Runtime,
     info: MessageInfo,
     row: int,
-    ticket: dict[str, Any] | None,
+    ticket: Ticket | None,
     kind: str,
     **detail: Any,
 ) -> None:
@@ -119,27 +120,27 @@ def _event(
         at=rt.now_iso(),
         actor=info.sender or "unknown",
         kind=kind,
-        ticket_id=ticket["id"] if ticket else None,
+        ticket_id=ticket.id if ticket else None,
         message_row=row,
         **detail,
     )
 
 
-def _ticket_tokens(info: MessageInfo, ticket: dict[str, Any], *, completion: bool) -> list[Token]:
+def _ticket_tokens(info: MessageInfo, ticket: Ticket, *, completion: bool) -> list[Token]:
     """The reply's tokens for this ticket: those of its approval rounds, or (`completion`)
     that of our « fiche incomplète » answer."""
     return [
         t
         for t in find_tokens(info.threading)
-        if t.ticket_id == ticket["id"] and (t.round == COMPLETION_ROUND) == completion
+        if t.ticket_id == ticket.id and (t.round == COMPLETION_ROUND) == completion
     ]
 
 
-def _tries_to_decide(info: MessageInfo, ticket: dict[str, Any]) -> bool:
+def _tries_to_decide(info: MessageInfo, ticket: Ticket) -> bool:
     """A reply that carries an approval token or comes from an approver. An agent answering
     "ok merci" to an acknowledgement is only commenting."""
     return bool(
-        _ticket_tokens(info, ticket, completion=False) or info.sender in ticket["approvers"]
+        _ticket_tokens(info, ticket, completion=False) or info.sender in (ticket.approvers or [])
     )
 
 
@@ -147,7 +148,7 @@ def _completion(
     rt: Runtime,
     info: MessageInfo,
     row: int,
-    ticket: dict[str, Any],
+    ticket: Ticket,
     result: ReplyResult,
     raw: bytes,
 ) -> None:
@@ -168,15 +169,15 @@ def _completion(
         reason=why,
         problem=author_problem(info.from_fields),
     )
-    if why in ("no_token", "unauthenticated") and info.sender == ticket.get("reporter_email"):
+    if why in ("no_token", "unauthenticated") and info.sender == ticket.reporter_email:
         _explain(rt, info, row, ticket, why)
 
 
-def _not_the_reporter(rt: Runtime, info: MessageInfo, ticket: dict[str, Any]) -> str | None:
+def _not_the_reporter(rt: Runtime, info: MessageInfo, ticket: Ticket) -> str | None:
     """Why this reply is not proven to come from the fiche's reporter (None when it is)."""
     if author_problem(info.from_fields):
         return "ambiguous_from"
-    reporter = (ticket.get("reporter_email") or "").lower()
+    reporter = (ticket.reporter_email or "").lower()
     tokens = _ticket_tokens(info, ticket, completion=True)
     if not (reporter and info.sender == reporter):
         return "token_other_address" if tokens else "not_the_reporter"
@@ -189,9 +190,9 @@ def _not_the_reporter(rt: Runtime, info: MessageInfo, ticket: dict[str, Any]) ->
 
 
 def _decision(
-    rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], result: ReplyResult
+    rt: Runtime, info: MessageInfo, row: int, ticket: Ticket, result: ReplyResult
 ) -> None:
-    round_ = ticket["approval_round"]
+    round_ = ticket.approval_round or 0
     tokens = _ticket_tokens(info, ticket, completion=False)
     if problem := author_problem(info.from_fields):
         # Who wrote it is in doubt: no decision, and nobody to explain it to.
@@ -209,7 +210,7 @@ def _decision(
     mine = [t for t in tokens if verify(rt.secret, t, info.sender)]
     current = [t for t in mine if t.round == round_]
     approval = next(
-        (a for a in rt.store.approvals(ticket["id"], round_) if a["approver"] == info.sender), None
+        (a for a in rt.store.approvals(ticket.id, round_) if a["approver"] == info.sender), None
     )
     authserv = rt.settings.require_authenticated_replies
     if current and authserv and not authenticated(info.auth_results, authserv, info.sender):
@@ -259,7 +260,7 @@ def _decision(
 
 
 def _refusal_reason(
-    ticket: dict[str, Any],
+    ticket: Ticket,
     tokens: list[Token],
     mine: list[Token],
     approval: dict[str, Any] | None,
@@ -267,18 +268,18 @@ def _refusal_reason(
     """Why a reply could not decide, as a code the explanation template turns into French."""
     if approval is not None and approval["status"] == "decided":
         return "already_decided"
-    if mine and all(t.round < ticket["approval_round"] for t in mine):
+    if mine and all(t.round < (ticket.approval_round or 0) for t in mine):
         return "stale_round"
     if tokens and not mine:
         return "token_other_address"
     return "no_token"
 
 
-def _is_known_colleague(rt: Runtime, address: str, ticket: dict[str, Any]) -> bool:
+def _is_known_colleague(rt: Runtime, address: str, ticket: Ticket) -> bool:
     if not address:
         return False
-    people = {(ticket.get("reporter_email") or "").lower(), rt.rules.rules.queue.lower()}
-    people.update(ticket["approvers"] or [], ticket["recipients"] or [])
+    people = {(ticket.reporter_email or "").lower(), rt.rules.rules.queue.lower()}
+    people.update(ticket.approvers or [], ticket.recipients or [])
     return address in people or rt.rules.directory.knows(address)
 
 
@@ -287,31 +288,31 @@ def _is_known_colleague(rt: Runtime, address: str, ticket: dict[str, Any]) -> bo
 EXPLANATION = "reponse-non-prise-en-compte"
 
 
-def _explain(rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], why: str) -> None:
+def _explain(rt: Runtime, info: MessageInfo, row: int, ticket: Ticket, why: str) -> None:
     since = (rt.clock() - dt.timedelta(days=1)).isoformat()
-    if rt.store.queued_since(ticket["id"], EXPLANATION, since):
+    if rt.store.queued_since(ticket.id, EXPLANATION, since):
         return
     mail = rt.mails.make(
         EXPLANATION,
         to=[info.sender],
         context={
-            "ticket": {"ref": ticket["ref"], "status": ticket["status"]},
+            "ticket": {"ref": ticket.ref, "status": ticket.status},
             "reason": why,
-            "approvers": ticket["approvers"],
+            "approvers": ticket.approvers,
         },
-        ref=ticket["ref"],
-        ticket_id=ticket["id"],
+        ref=ticket.ref,
+        ticket_id=ticket.id,
         message_row=row,
         in_reply_to=info.message_id or None,
     )
-    queue_mail(rt, mail, ticket["id"])
+    queue_mail(rt, mail, ticket.id)
 
 
 def _corrected_fiche(
     rt: Runtime,
     info: MessageInfo,
     row: int,
-    ticket: dict[str, Any],
+    ticket: Ticket,
     result: ReplyResult,
     raw: bytes,
 ) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import TemplateError, UndefinedError
 
 from intake.mails.ticket_mails import mail_context
+from intake.store.records import Ticket, TicketStatus
 from outbox.errors import OutboxConfigError
 from outbox.fiche_view import fiche_lines
 from outbox.render import Renderer
@@ -18,32 +19,36 @@ SAMPLE_SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
 #: The Reply-To of an approval request, carrying a token (see intake/approvals/tokens.py).
 SAMPLE_REPLY_ADDRESS = "signalements-3975+a1r1t0123456789abcdef0123@paris.fr"
 
-SAMPLE_TICKET: dict[str, Any] = {
-    "id": 1,
-    "ref": "3975-2026-00042",
-    "status": "pending_approval",
-    "service": "Mairie du 12e arrondissement",
-    "service_id": "mairie-12",
-    "reporter_name": "Prénom Nom",
-    "reporter_email": "agent.exemple@paris.fr",
-    "call_date": "2026-03-12",
-    "call_time": "14:30",
-    "category": "transfer_error",
-    "agent_3975": "Agent 39 75",
-    "caller_request": "Inscription sur les listes électorales",
-    "expected_service": "Mairie du 11e arrondissement",
-    "wrong_information": None,
-    "description": "Appel transféré vers l'accueil du 12e au lieu du 11e.",
-    "follow_up": None,
-    "approvers": ["chef.accueil.m12@paris.fr"],
-    "recipients": ["responsables-3975@paris.fr", "accueil.m11@paris.fr"],
-    "redactions": {},
-    "approval_round": 1,
-    "errors": None,
-    "warnings": [],
-    "created_at": "2026-03-12T16:05:00+00:00",
-    "updated_at": "2026-03-12T16:05:00+00:00",
-}
+SAMPLE_TICKET = Ticket(
+    id=1,
+    ref="3975-2026-00042",
+    status=TicketStatus.PENDING_APPROVAL,
+    year=2026,
+    seq=42,
+    message_row=1,
+    fiche_index=0,
+    service="Mairie du 12e arrondissement",
+    service_id="mairie-12",
+    reporter_name="Prénom Nom",
+    reporter_email="agent.exemple@paris.fr",
+    call_date="2026-03-12",
+    call_time="14:30",
+    category="transfer_error",
+    agent_3975="Agent 39 75",
+    caller_request="Inscription sur les listes électorales",
+    expected_service="Mairie du 11e arrondissement",
+    wrong_information=None,
+    description="Appel transféré vers l'accueil du 12e au lieu du 11e.",
+    follow_up=None,
+    approvers=["chef.accueil.m12@paris.fr"],
+    recipients=["responsables-3975@paris.fr", "accueil.m11@paris.fr"],
+    redactions={},
+    approval_round=1,
+    errors=None,
+    warnings=[],
+    created_at="2026-03-12T16:05:00+00:00",
+    updated_at="2026-03-12T16:05:00+00:00",
+)
 
 _ERRORS = [
     {
@@ -59,7 +64,7 @@ EXTRA: dict[str, dict[str, Any]] = {
         "routing": {"approval_required": True},
         # As the agent wrote it ("hier", "vers 14h30"), the call time read with a warning.
         "fiche": fiche_lines(
-            SAMPLE_TICKET,
+            SAMPLE_TICKET.as_dict(),
             written={"call_date": "hier", "call_time": "vers 14h30"},
             warned=["call_time"],
         ),
@@ -67,18 +72,18 @@ EXTRA: dict[str, dict[str, Any]] = {
         "rejected": [],
     },
     "demande-validation": {
-        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "routing": {"recipients": SAMPLE_TICKET.recipients},
         "round": 1,
         "reply_address": SAMPLE_REPLY_ADDRESS,
     },
     "relance-validation": {
-        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "routing": {"recipients": SAMPLE_TICKET.recipients},
         "round": 1,
         "requested_at": "2026-03-12T16:05:00+00:00",
         "reply_address": SAMPLE_REPLY_ADDRESS,
     },
     "demande-precision": {
-        "routing": {"recipients": SAMPLE_TICKET["recipients"]},
+        "routing": {"recipients": SAMPLE_TICKET.recipients},
         "round": 1,
         "answer": "Je regarde et je reviens vers vous.",
         "reply_address": SAMPLE_REPLY_ADDRESS,
@@ -92,9 +97,9 @@ EXTRA: dict[str, dict[str, Any]] = {
         "author": "sophie.martin@paris.fr",
     },
     "reponse-non-prise-en-compte": {
-        "ticket": {"ref": SAMPLE_TICKET["ref"], "status": "approved"},
+        "ticket": {"ref": SAMPLE_TICKET.ref, "status": TicketStatus.APPROVED},
         "reason": "already_decided",
-        "approvers": SAMPLE_TICKET["approvers"],
+        "approvers": SAMPLE_TICKET.approvers,
     },
     "regles-invalides": {
         "path": "/etc/intake/rules.yaml",

@@ -7,6 +7,7 @@ from typing import Any
 from intake.privacy.masking import mask_all
 from intake.privacy.policy import AGENT_FIELD, hidden_fields, without_agent_name
 from intake.runtime import Runtime
+from intake.store.records import Ticket
 from outbox.faults import crash_point
 from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
 from parsers.model import Fiche
@@ -23,44 +24,45 @@ def fiche_record(fiche: Fiche) -> dict[str, Any]:
     return without_agent_name(fiche.model_dump(mode="json"))
 
 
-def template_for(ticket: dict[str, Any], kind: str) -> str:
+def template_for(ticket: Ticket, kind: str) -> str:
     """The template the ticket's routing rule chose for this kind of mail (default: the kind)."""
-    return str((ticket.get("templates") or {}).get(kind, kind))
+    return str((ticket.templates or {}).get(kind, kind))
 
 
-def withheld_name(ticket: dict[str, Any], hidden: list[str] | None) -> str | None:
+def withheld_name(ticket: Ticket, hidden: list[str] | None) -> str | None:
     """The 39 75 agent's name when it is withheld from a mail (every form of it in any text
     the mail carries must be masked), else None."""
-    return ticket.get(AGENT_FIELD) if AGENT_FIELD in (hidden or []) else None
+    return ticket.agent_3975 if AGENT_FIELD in (hidden or []) else None
 
 
-def mail_context(ticket: dict[str, Any], hidden: list[str] | None = None) -> dict[str, Any]:
+def mail_context(ticket: Ticket, hidden: list[str] | None = None) -> dict[str, Any]:
     """What every template sees: the ticket and the fiche lines the recipient may read. When
     the agent's name is withheld, every form of it in the free text is masked too."""
     name = withheld_name(ticket, hidden)
-    shown = mask_all({k: v for k, v in ticket.items() if k not in (hidden or [])}, name)
+    fields = ticket.as_dict()
+    shown = mask_all({k: v for k, v in fields.items() if k not in (hidden or [])}, name)
     return {
         "ticket": shown,
-        "fiche": mask_all(fiche_lines(ticket, hidden or []), name),
-        "category_label": CATEGORY_LABELS.get(ticket.get("category") or "", "Signalement"),
+        "fiche": mask_all(fiche_lines(fields, hidden or []), name),
+        "category_label": CATEGORY_LABELS.get(ticket.category or "", "Signalement"),
     }
 
 
-def enqueue_forwarding(rt: Runtime, ticket: dict[str, Any], *, message_row: int | None) -> None:
+def enqueue_forwarding(rt: Runtime, ticket: Ticket, *, message_row: int | None) -> None:
     """One mail per recipient, each showing only what that recipient may see."""
-    for address in ticket["recipients"]:
+    for address in ticket.recipients or []:
         hidden = hidden_fields(rt.rules, ticket, [address])
         row = rt.mails.make(
             template_for(ticket, "transmission"),
             to=[address],
             context=mail_context(ticket, hidden),
-            ref=ticket["ref"],
-            ticket_id=ticket["id"],
+            ref=ticket.ref,
+            ticket_id=ticket.id,
             message_row=message_row,
             auto_submitted="auto-generated",
             procedure=True,
         )
-        queue_mail(rt, row, ticket["id"], hidden)
+        queue_mail(rt, row, ticket.id, hidden)
 
 
 def queue_mail(

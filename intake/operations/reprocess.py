@@ -13,6 +13,8 @@ from typing import Any
 from intake.mails.ticket_mails import fiche_record
 from intake.runtime import Runtime
 from intake.store.audit import current_user
+from intake.store.database import Store
+from intake.store.records import Ticket, TicketStatus
 from outbox.fiche_view import LABELS
 from parsers import classify
 from parsers.model import Fiche, FicheResult, InvalidResult
@@ -30,9 +32,9 @@ class Reread:
     note: str | None = None
 
 
-def reread(rt: Runtime, ticket: dict[str, Any]) -> Reread:
-    item = Reread(ticket["ref"], ticket["id"])
-    if ticket.get("purged_at"):
+def reread(rt: Runtime, ticket: Ticket) -> Reread:
+    item = Reread(ticket.ref, ticket.id)
+    if ticket.purged_at:
         item.note = "personal data erased by the retention policy: nothing to read again"
         return item
     row, corrected = _source_row(rt, ticket)
@@ -44,7 +46,7 @@ def reread(rt: Runtime, ticket: dict[str, Any]) -> Reread:
     if corrected:  # a corrected fiche sent as a reply: read it as the worker did
         context = dataclasses.replace(context, reference_prefix="")
     result = classify(raw, context)
-    if ticket["status"] == "invalid":
+    if ticket.status == TicketStatus.INVALID:
         if isinstance(result, InvalidResult):
             partial = {k: v for k, v in result.partial.items() if k in LABELS and v}
             item.changes = _diff(ticket, partial, tuple(partial))
@@ -54,7 +56,7 @@ def reread(rt: Runtime, ticket: dict[str, Any]) -> Reread:
                 "sender to send the fiche again"
             )
         return item
-    index = 0 if corrected else int(ticket["fiche_index"])
+    index = 0 if corrected else ticket.fiche_index
     if not isinstance(result, FicheResult) or index >= len(result.fiches):
         item.note = f"now reads as {result.kind}, not as fiche {index + 1}: left as it is"
         return item
@@ -62,37 +64,37 @@ def reread(rt: Runtime, ticket: dict[str, Any]) -> Reread:
     return item
 
 
-def _source_row(rt: Runtime, ticket: dict[str, Any]) -> tuple[int, bool]:
+def _source_row(rt: Runtime, ticket: Ticket) -> tuple[int, bool]:
     """The message the ticket's fields were last read from, and whether it was a correction."""
     made = [
         e
-        for e in rt.store.events(ticket["id"])
+        for e in rt.store.events(ticket.id)
         if e["kind"] in ("ticket_created", "ticket_completed") and e["message_row"]
     ]
     if made:
         return int(made[-1]["message_row"]), made[-1]["kind"] == "ticket_completed"
-    return int(ticket["message_row"]), False
+    return ticket.message_row, False
 
 
 def _diff(
-    ticket: dict[str, Any], fresh: dict[str, Any], fields: tuple[str, ...]
+    ticket: Ticket, fresh: dict[str, Any], fields: tuple[str, ...]
 ) -> dict[str, tuple[Any, Any]]:
     changes = {}
+    stored = ticket.as_dict()
     for name in fields:
-        old, new = ticket.get(name), fresh.get(name)
+        old, new = stored.get(name), fresh.get(name)
         if (old or None) != (new or None):
             changes[name] = (old, new)
     return changes
 
 
-def apply(rt: Runtime, item: Reread) -> None:
+def apply(store: Store, item: Reread, *, now: str) -> None:
     """Write the new values and an audit event naming the fields (not the values)."""
-    now = rt.now_iso()
-    with rt.store.transaction():
-        rt.store.update_ticket(
+    with store.transaction():
+        store.update_ticket(
             item.ticket_id, **{k: new for k, (_, new) in item.changes.items()}, updated_at=now
         )
-        rt.store.add_event(
+        store.add_event(
             at=now,
             actor=current_user(),
             kind="reparsed",

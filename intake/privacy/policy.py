@@ -8,7 +8,8 @@ to anyone else, whatever the rules say. The rules' `redact:` can hide more, neve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from intake.privacy.masking import mask_name
 from parsers.model import PERSONAL_FIELDS
@@ -53,6 +54,25 @@ def without_agent_name(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class Addressed(Protocol):
+    """What the policy reads of a ticket (intake/store/records.py): whose fiche it is, and
+    what the rules withhold from whom."""
+
+    @property
+    def reporter_email(self) -> str | None: ...
+
+    @property
+    def redactions(self) -> dict[str, list[str]] | None: ...
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A fiche routed but not stored, as the policy sees it (`rules explain`)."""
+
+    reporter_email: str | None
+    redactions: dict[str, list[str]] | None
+
+
 def platform_managers(rules: LoadedRules) -> list[str]:
     """The 39 75 managers: contacts of the `platform` directory entry (else the queue)."""
     entry = rules.directory.get(rules.rules.platform)
@@ -60,18 +80,18 @@ def platform_managers(rules: LoadedRules) -> list[str]:
     return contacts or [rules.rules.queue.lower()]
 
 
-def may_see_agent(rules: LoadedRules, ticket: dict[str, Any], address: str) -> bool:
+def may_see_agent(rules: LoadedRules, ticket: Addressed, address: str) -> bool:
     address = address.lower()
-    reporter = (ticket.get("reporter_email") or "").lower()
+    reporter = (ticket.reporter_email or "").lower()
     return address == reporter or address in platform_managers(rules)
 
 
 def hidden_fields(
-    rules: LoadedRules, ticket: dict[str, Any], recipients: Iterable[str]
+    rules: LoadedRules, ticket: Addressed, recipients: Iterable[str]
 ) -> list[str]:
     """Fields withheld from a mail to `recipients`: what the rules redact for any of them, and
     the 39 75 agent's name unless every one of them may see it (one mail, one content)."""
-    redactions: dict[str, list[str]] = ticket.get("redactions") or {}
+    redactions: dict[str, list[str]] = ticket.redactions or {}
     hidden: set[str] = set()
     for address in recipients:
         hidden.update(redactions.get(address, []) + redactions.get(address.lower(), []))

@@ -12,7 +12,6 @@ to an unknown reference) is due `retention_days` after it was received.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -22,9 +21,11 @@ from typing import Any
 from intake.config.settings import Settings
 from intake.privacy.masking import mask_all, mask_name, names_in
 from intake.privacy.policy import KEPT_FREE_TEXT, PERSONAL_TICKET_FIELDS
+from intake.store import retention_queries as queries
 from intake.store.database import Store
+from intake.store.records import Ticket, TicketStatus
 
-CLOSED = ("forwarded", "rejected", "invalid")
+CLOSED = (TicketStatus.FORWARDED, TicketStatus.REJECTED, TicketStatus.INVALID)
 ERASED = "(effacé)"
 #: Event detail keys holding someone's own words: dropped whole.
 FREE_TEXT_KEYS = frozenset({"comment", "reason", "answer"})
@@ -58,62 +59,24 @@ def outbox_folder(settings: Settings) -> Path | None:
     return None
 
 
-def _ids(store: Store, sql: str, args: list[Any]) -> list[int]:
-    return [int(r[0]) for r in store.db.execute(sql, args).fetchall()]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
 def plan_purge(store: Store, now: dt.datetime, retention_days: int) -> PurgePlan:
     """What a purge at `now` would erase; changes nothing."""
     cutoff = (now - dt.timedelta(days=retention_days)).isoformat()
     plan = PurgePlan(cutoff)
-    rows = store.db.execute(
-        "select id, ref, status from tickets where purged_at is null and max(created_at,"
-        " coalesce(updated_at, created_at), coalesce(decided_at, created_at)) < ?",
-        [cutoff],
-    ).fetchall()
-    for ticket_id, ref, status in rows:
+    for ticket_id, ref, status in queries.untouched_tickets(store, cutoff):
         if status in CLOSED:
-            plan.tickets[int(ticket_id)] = str(ref)
+            plan.tickets[ticket_id] = ref
         else:
-            plan.waiting.append(str(ref))
+            plan.waiting.append(ref)
     # A message goes when it is old enough and every ticket it made or answered goes too.
-    kept = set(_ids(store, "select id from tickets where purged_at is null", [])) - set(
-        plan.tickets
-    )
-    links: dict[int, set[int]] = {}
-    for message, ticket in store.db.execute(
-        "select message_row, id from tickets union "
-        "select message_row, ticket_id from events where message_row is not null"
-        " and ticket_id is not null"
-    ).fetchall():
-        links.setdefault(int(message), set()).add(int(ticket))
-    old = _ids(
-        store, "select id from messages where purged_at is null and received_at < ?", [cutoff]
-    )
+    kept = queries.unpurged_tickets(store) - set(plan.tickets)
+    links = queries.tickets_of_messages(store)
+    old = queries.messages_received_before(store, cutoff)
     plan.messages = [m for m in old if not links.get(m, set()) & kept]
     tickets, messages = list(plan.tickets), plan.messages
-    plan.mails = _ids(
-        store,
-        f"select id from outbox where purged_at is null and status != 'pending' and"
-        f" (ticket_id in ({_marks(len(tickets))}) or message_row in ({_marks(len(messages))}))",
-        [*tickets, *messages],
-    )
-    plan.events = _ids(
-        store,
-        f"select id from events where purged_at is null and (ticket_id in ({_marks(len(tickets))})"
-        f" or (ticket_id is null and message_row in ({_marks(len(messages))})))",
-        [*tickets, *messages],
-    )
-    plan.approvals = _ids(
-        store,
-        f"select id from approvals where purged_at is null and ticket_id in"
-        f" ({_marks(len(tickets))})",
-        tickets,
-    )
+    plan.mails = queries.mails_of(store, tickets, messages)
+    plan.events = queries.events_of(store, tickets, messages)
+    plan.approvals = queries.approvals_of(store, tickets)
     return plan
 
 
@@ -124,26 +87,15 @@ def _names(store: Store, plan: PurgePlan) -> dict[int | None, set[str]]:
     for ticket_id in plan.tickets:
         ticket = store.ticket(ticket_id)
         names[ticket_id] = {
-            str(ticket[f]).lower()
-            for f in ("agent_3975", "reporter_name", "reporter_email")
-            if ticket.get(f)
+            str(v).lower()
+            for v in (ticket.agent_3975, ticket.reporter_name, ticket.reporter_email)
+            if v
         }
-    approvers = {
-        str(a).lower()
-        for (a,) in store.db.execute(
-            f"select approver from approvals where ticket_id in ({_marks(len(plan.tickets))})",
-            list(plan.tickets),
-        ).fetchall()
-    }
-    senders = store.db.execute(
-        f"select m.id, m.sender, t.id from messages m left join tickets t on t.message_row = m.id"
-        f" where m.id in ({_marks(len(plan.messages))})",
-        plan.messages,
-    ).fetchall()
-    for _, sender, ticket_id in senders:
+    approvers = {a.lower() for a in queries.approvers_of(store, list(plan.tickets))}
+    for sender, made in queries.senders_of(store, plan.messages):
         name, address = parseaddr(sender or "")
         if address and address.lower() not in approvers:
-            names.setdefault(ticket_id, set()).update(v.lower() for v in (name, address) if v)
+            names.setdefault(made, set()).update(v.lower() for v in (name, address) if v)
     everyone = set().union(*names.values()) if names else set()
     names[None] = everyone
     return {k: {n for n in v if len(n) >= 3} for k, v in names.items()}
@@ -165,33 +117,23 @@ def scrub(value: Any, names: set[str], agents: Iterable[str] = ()) -> Any:
     return value
 
 
-def _agents(store: Store, plan: PurgePlan) -> dict[int, str]:
-    """The 39 75 agent named by each ticket to purge."""
-    rows = store.db.execute(
-        f"select id, agent_3975 from tickets where agent_3975 is not null and id in"
-        f" ({_marks(len(plan.tickets))})",
-        list(plan.tickets),
-    ).fetchall()
-    return {int(ticket_id): str(name) for ticket_id, name in rows}
-
-
-def _kept_without_agent(ticket: dict[str, Any], agent: str | None) -> dict[str, Any]:
+def _kept_without_agent(ticket: Ticket, agent: str | None) -> dict[str, Any]:
     """What stays of a ticket, with every form of the agent's name masked: the kept free
     text (masked on arrival already, unless stored before that) and the problems of an
     invalid fiche, which may quote what was written."""
-    kept = {c: mask_name(ticket[c], agent) for c in KEPT_FREE_TEXT if ticket.get(c)}
-    return {**kept, "errors": mask_all(ticket.get("errors"), agent)}
+    stored = ticket.as_dict()
+    kept = {c: mask_name(stored[c], agent) for c in KEPT_FREE_TEXT if stored[c]}
+    return {**kept, "errors": mask_all(ticket.errors, agent)}
 
 
 def purge(store: Store, plan: PurgePlan, *, now: str, actor: str, outbox_dir: Path | None) -> None:
     """Erase what `plan` lists, in one transaction, then make sure SQLite keeps no copy."""
-    names, agents = _names(store, plan), _agents(store, plan)
+    names, agents = _names(store, plan), queries.agents_of(store, list(plan.tickets))
     files: list[Path] = []
-    store.db.execute("PRAGMA secure_delete=ON")  # freed space is overwritten with zeros
+    queries.overwrite_freed_space(store)
     with store.transaction():
         for mail_id in plan.mails:
-            row = store.db.execute("select delivered_to from outbox where id = ?", [mail_id])
-            where = row.fetchone()[0]
+            where = queries.delivered_to(store, mail_id)
             if outbox_dir and where and Path(where).parent.resolve() == outbox_dir.resolve():
                 files.append(Path(where))
             store.update_mail(
@@ -203,20 +145,15 @@ def purge(store: Store, plan: PurgePlan, *, now: str, actor: str, outbox_dir: Pa
                 message_id, raw=None, sender=None, subject=None, error=None, purged_at=now
             )
         for event_id in plan.events:
-            ticket_id, actor_was, detail = store.db.execute(
-                "select ticket_id, actor, detail from events where id = ?", [event_id]
-            ).fetchone()
+            ticket_id, actor_was, detail = queries.event(store, event_id)
             who = names.get(ticket_id, set()) | names[None]
             agent = [agents[ticket_id]] if ticket_id in agents else list(agents.values())
-            store.db.table("events").update(
+            queries.rewrite_event(
+                store,
                 event_id,
-                {
-                    "actor": scrub(actor_was, who, agent),
-                    "detail": json.dumps(
-                        scrub(json.loads(detail or "{}"), who, agent), ensure_ascii=False
-                    ),
-                    "purged_at": now,
-                },
+                actor=scrub(actor_was, who, agent),
+                detail=scrub(detail, who, agent),
+                purged_at=now,
             )
         for approval_id in plan.approvals:
             store.update_approval(approval_id, reason=None, purged_at=now)
@@ -243,6 +180,6 @@ def purge(store: Store, plan: PurgePlan, *, now: str, actor: str, outbox_dir: Pa
             refs=sorted(plan.tickets.values()),
             **plan.counts(),
         )
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    queries.truncate_log(store)
     for path in files:
         path.unlink(missing_ok=True)

@@ -14,6 +14,8 @@ from intake.privacy.policy import platform_managers
 from intake.reports.stats import anonymous_tickets, compute, information_reports, week_of
 from intake.reports.topics import group_topics
 from intake.runtime import Runtime
+from intake.store.audit import digest_queued
+from intake.store.records import TicketStatus
 from outbox.chart import SERIES, weekly_chart
 from outbox.fiche_view import CATEGORY_LABELS
 from parsers.directory import Directory
@@ -57,17 +59,14 @@ def build_digest(rt: Runtime, week: str) -> Digest:
     data = compute(rt.store, since=monday, until=sunday, by="category", directory=directory)
     first = monday - dt.timedelta(weeks=WEEKS_SHOWN - 1)
     history = anonymous_tickets(rt.store, first, sunday)
-    weeks = [
-        week_of({"created_at": (first + dt.timedelta(weeks=i)).isoformat()})
-        for i in range(WEEKS_SHOWN)
-    ]
+    weeks = [week_of((first + dt.timedelta(weeks=i)).isoformat()) for i in range(WEEKS_SHOWN)]
     counts = {c: [0] * WEEKS_SHOWN for c in SERIES}
     for t in history:
-        if t["category"] in counts and t["status"] != "invalid":
-            counts[t["category"]][weeks.index(week_of(t))] += 1
+        if t.category in counts and t.status != TicketStatus.INVALID:
+            counts[t.category][weeks.index(week_of(t.created_at))] += 1
     chart = weekly_chart(weeks, counts, f"Fiches reçues par semaine, jusqu'à {week}")
-    this_week = [t for t in history if week_of(t) == week]
-    by_ref = {t["ref"]: t for t in this_week}
+    this_week = [t for t in history if week_of(t.created_at) == week]
+    by_ref = {t.ref: t for t in this_week}
     topics = [
         {
             "keyword": topic.keyword,
@@ -75,11 +74,11 @@ def build_digest(rt: Runtime, week: str) -> Digest:
             "reports": [
                 {
                     "ref": ref,
-                    "service": _name(directory, by_ref[ref]["service_id"] or "")
-                    if by_ref[ref]["service_id"]
-                    else by_ref[ref]["service"],
-                    "wrong_information": by_ref[ref]["wrong_information"],
-                    "caller_request": by_ref[ref]["caller_request"],
+                    "service": _name(directory, by_ref[ref].service_id or "")
+                    if by_ref[ref].service_id
+                    else by_ref[ref].service,
+                    "wrong_information": by_ref[ref].wrong_information,
+                    "caller_request": by_ref[ref].caller_request,
                 }
                 for ref in topic.refs
             ],
@@ -130,14 +129,8 @@ def queue_digest(rt: Runtime, digest: Digest, *, actor: str) -> int:
     return mail_id
 
 
-def already_queued(rt: Runtime, week: str) -> bool:
-    return bool(
-        rt.store.count("events", "kind = 'digest_queued' and detail like ?", [f'%"{week}"%'])
-    )
-
-
 def weekly_digest(rt: Runtime) -> None:
     """The scheduled job: last week's digest, once."""
     week = previous_week(rt.clock())
-    if not already_queued(rt, week):
+    if not digest_queued(rt.store, week):
         queue_digest(rt, build_digest(rt, week), actor="system")

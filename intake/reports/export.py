@@ -39,8 +39,8 @@ def columns(with_personal: bool) -> tuple[str, ...]:
 
 def rows(store: Store, cols: tuple[str, ...]) -> tuple[list[int], list[list[Any]]]:
     """The ticket ids, and one row of `cols` per ticket."""
-    tickets = store.tickets()
-    return [t["id"] for t in tickets], [[t.get(c) for c in cols] for t in tickets]
+    tickets = [t.as_dict() for t in store.tickets()]
+    return [t["id"] for t in tickets], [[t[c] for c in cols] for t in tickets]
 
 
 def to_csv(cols: tuple[str, ...], data: list[list[Any]]) -> bytes:

@@ -1,4 +1,5 @@
-"""Who did it: the operating-system user behind a command, and the export events."""
+"""Who did it: the operating-system user behind a command, the export events, and whether
+a digest was queued already."""
 
 from __future__ import annotations
 
@@ -33,3 +34,8 @@ def record_export(
                 fields=fields,
                 **detail,
             )
+
+
+def digest_queued(store: Store, week: str) -> bool:
+    """Whether the digest of `week` (e.g. 2026-W11) was queued already."""
+    return bool(store.count("events", "kind = 'digest_queued' and detail like ?", [f'%"{week}"%']))

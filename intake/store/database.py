@@ -13,6 +13,7 @@ from sqlite_utils.db import NotFoundError, Table
 
 from intake.errors import IntakeError
 from intake.store.migrations import migrations
+from intake.store.records import AnonymousTicket, Ticket, TicketStatus
 from outbox.queue import QueuedMail
 
 Row = dict[str, Any]
@@ -134,27 +135,44 @@ class Store:
     def insert_ticket(self, record: Row) -> int:
         return self._insert("tickets", _encode(record))
 
-    def ticket_for_fiche(self, message_row: int, fiche_index: int) -> Row | None:
+    def ticket_for_fiche(self, message_row: int, fiche_index: int) -> Ticket | None:
         rows = self._select(
             "select * from tickets where message_row = ? and fiche_index = ? limit 1",
             [message_row, fiche_index],
         )
-        return _decode(rows[0]) if rows else None
+        return _ticket(rows[0]) if rows else None
 
-    def ticket_by_ref(self, ref: str) -> Row | None:
+    def ticket_by_ref(self, ref: str) -> Ticket | None:
         rows = self._table("tickets").rows_where("ref = ?", [ref])
-        return next((_decode(r) for r in rows), None)
+        return next((_ticket(r) for r in rows), None)
 
-    def ticket(self, ticket_id: int) -> Row:
+    def ticket(self, ticket_id: int) -> Ticket:
         try:
-            return _decode(self._get("tickets", ticket_id))
+            return _ticket(self._get("tickets", ticket_id))
         except NotFoundError as exc:
             raise IntakeError(f"no ticket with id {ticket_id}") from exc
 
-    def tickets(self, *, status: str | None = None, limit: int | None = None) -> list[Row]:
-        where, args = ("status = ?", [status]) if status else (None, [])
+    def tickets(
+        self, *, status: TicketStatus | None = None, limit: int | None = None
+    ) -> list[Ticket]:
+        where, args = ("status = ?", [status.value]) if status else (None, [])
         rows = self._table("tickets").rows_where(where, args, order_by="id", limit=limit)
-        return [_decode(r) for r in rows]
+        return [_ticket(r) for r in rows]
+
+    def anonymous_tickets(self, since: str | None, until: str | None) -> list[AnonymousTicket]:
+        """Tickets received from day `since` to day `until` (ISO dates, both included), from
+        the `tickets_anonymous` view: no personal column."""
+        where, args = ["1 = 1"], []
+        if since:
+            where.append("substr(created_at, 1, 10) >= ?")
+            args.append(since)
+        if until:
+            where.append("substr(created_at, 1, 10) <= ?")
+            args.append(until)
+        rows = self._select(
+            f"select * from tickets_anonymous where {' and '.join(where)} order by id", args
+        )
+        return [AnonymousTicket(**{**r, "status": TicketStatus(r["status"])}) for r in rows]
 
     def update_ticket(self, ticket_id: int, **fields: Any) -> None:
         self._update("tickets", ticket_id, _encode(fields))
@@ -254,6 +272,10 @@ class Store:
                 "values ('durable_at', ?, ?)",
                 [at, at],
             )
+
+    def pending_mail_count(self) -> int:
+        """Mails queued and not yet tried."""
+        return self.count("outbox", "status = 'pending'")
 
     def last_mail_id(self) -> int:
         row = self.db.execute("select max(id) from outbox").fetchone()
@@ -395,6 +417,10 @@ def _encode(record: Row) -> Row:
 
 def _decode(row: Row) -> Row:
     return {k: json.loads(v) if k in _JSON_COLUMNS and v else v for k, v in row.items()}
+
+
+def _ticket(row: Row) -> Ticket:
+    return Ticket(**{**_decode(row), "status": TicketStatus(row["status"])})
 
 
 def _decode_mail(row: Row) -> Row:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+from intake.clock import Clock
+from intake.config.settings import Settings
 from intake.errors import USER_ERRORS
 from intake.privacy.retention import outbox_folder, plan_purge, purge
 from intake.reports.digest import weekly_digest
 from intake.runtime import Runtime
+from intake.store.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -19,16 +22,16 @@ log = logging.getLogger(__name__)
 RETRIED: tuple[type[Exception], ...] = (*USER_ERRORS, sqlite3.Error, OSError)
 
 
-def daily_purge(rt: Runtime) -> None:
+def daily_purge(store: Store, settings: Settings, clock: Clock) -> None:
     try:
-        plan = plan_purge(rt.store, rt.clock(), rt.settings.retention_days)
+        plan = plan_purge(store, clock(), settings.retention_days)
         if plan.tickets or plan.messages:
             purge(
-                rt.store,
+                store,
                 plan,
-                now=rt.now_iso(),
+                now=clock().isoformat(),
                 actor="system",
-                outbox_dir=outbox_folder(rt.settings),
+                outbox_dir=outbox_folder(settings),
             )
             log.info("retention: personal data of %d ticket(s) erased", len(plan.tickets))
     except RETRIED as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import time
@@ -89,8 +90,9 @@ class Worker:
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(rt.settings.poll_seconds).seconds.do(self.poll)
         # Privacy and quality: erase what is past retention; last week's digest on Mondays.
-        self.scheduler.every().day.at("03:00").do(daily_purge, rt)
-        self.scheduler.every().monday.at("06:00").do(weekly_job, rt)
+        self.scheduler.every().day.at("03:00").do(daily_purge, rt.store, rt.settings, rt.clock)
+        # The digest is sent to the managers of the rules in force then.
+        self.scheduler.every().monday.at("06:00").do(lambda: weekly_job(self.rt))
         settings = rt.settings
         self.rules = RulesWatcher(
             settings.path(settings.rules), rt.rules, settings.path(settings.templates)
@@ -115,7 +117,9 @@ class Worker:
             self.reload_asked = False
             reload_templates(self.rt)
         # An edited rules file takes effect here; a broken edit is refused and reported once.
-        self.rt.rules = self.rules.current()
+        rules = self.rules.current()
+        if rules is not self.rt.rules:
+            self.rt = dataclasses.replace(self.rt, rules=rules)
         refused = self.rules.take_refused()
         if refused:
             report_refused(self.rt, refused)

@@ -19,6 +19,7 @@ from intake.mails.ticket_mails import (
 from intake.privacy.masking import mask_all
 from intake.privacy.policy import hidden_fields, without_agent_name
 from intake.runtime import Runtime
+from intake.store.records import Ticket, TicketStatus
 from intake.worker.envelope import MessageInfo
 from outbox.fiche_view import LABELS, fiche_lines
 from parsers.model import Fiche, FicheRead, FicheResult, FieldError, IgnoredResult, InvalidResult
@@ -44,7 +45,7 @@ def register_fiche(
     result: FicheResult,
     *,
     index: int = 0,
-    existing: dict[str, Any] | None = None,
+    existing: Ticket | None = None,
 ) -> str:
     """Route a valid fiche and queue what follows; `existing` is an invalid ticket now fixed."""
     now = rt.clock()
@@ -56,7 +57,9 @@ def register_fiche(
     read = _read(result, index)
     record: dict[str, Any] = {
         **fiche_record(fiche),
-        "status": "pending_approval" if routing.approval_required else "forwarded",
+        "status": (
+            TicketStatus.PENDING_APPROVAL if routing.approval_required else TicketStatus.FORWARDED
+        ),
         "errors": None,
         "warnings": [w.model_dump() for w in read.warnings],
         "rule_id": routing.rule,
@@ -85,7 +88,7 @@ def register_fiche(
             }
         )
     else:
-        ticket_id = existing["id"]
+        ticket_id = existing.id
         rt.store.update_ticket(ticket_id, **record)
     ticket = rt.store.ticket(ticket_id)
     rt.store.add_event(
@@ -94,7 +97,7 @@ def register_fiche(
         kind="ticket_created" if existing is None else "ticket_completed",
         ticket_id=ticket_id,
         message_row=row,
-        status=ticket["status"],
+        status=ticket.status,
         source=fiche.source,
     )
     rt.store.add_event(
@@ -116,7 +119,7 @@ def register_fiche(
         open_round(rt, ticket, routing.approvers, 1, message_row=row)
     else:
         enqueue_forwarding(rt, ticket, message_row=row)
-    return str(ticket["ref"])
+    return str(ticket.ref)
 
 
 def _read(result: FicheResult, index: int) -> FicheRead:
@@ -138,16 +141,16 @@ def _read(result: FicheResult, index: int) -> FicheRead:
 
 
 def _as_read(
-    rt: Runtime, ticket: dict[str, Any], read: FicheRead, hidden: list[str]
+    rt: Runtime, ticket: Ticket, read: FicheRead, hidden: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """The fiche lines as the agent wrote them beside what was understood, each warned line
     marked with its warning's number; warnings about withheld fields are left out."""
     warnings = [w.model_dump() for w in read.warnings if w.field not in hidden]
     written = dict(read.written)
-    shown = dict(ticket)
-    entry = rt.rules.directory.get(ticket.get("service_id"))
-    if entry is not None and ticket.get("service"):
-        written["service"], shown["service"] = ticket["service"], entry.name
+    shown = ticket.as_dict()
+    entry = rt.rules.directory.get(ticket.service_id)
+    if entry is not None and ticket.service:
+        written["service"], shown["service"] = ticket.service, entry.name
     lines = fiche_lines(shown, hidden, written=written, warned=[w["field"] for w in warnings])
     return lines, warnings
 
@@ -178,7 +181,7 @@ def _acknowledge(
     rt: Runtime,
     info: MessageInfo,
     row: int,
-    ticket: dict[str, Any],
+    ticket: Ticket,
     result: FicheResult,
     read: FicheRead,
     approval_required: bool,
@@ -186,7 +189,7 @@ def _acknowledge(
     first: bool,
     notes: list[FieldError],
 ) -> None:
-    reporter = (ticket.get("reporter_email") or "").lower()
+    reporter = (ticket.reporter_email or "").lower()
     if not reporter:
         return
     # A fiche forwarded for a colleague the directory knows: they are its reporter, the
@@ -208,12 +211,12 @@ def _acknowledge(
         to=[reporter],
         cc=cc,
         context=context,
-        ref=ticket["ref"],
-        ticket_id=ticket["id"],
+        ref=ticket.ref,
+        ticket_id=ticket.id,
         message_row=row,
         in_reply_to=info.message_id or None,
     )
-    queue_mail(rt, mail, ticket["id"], hidden)
+    queue_mail(rt, mail, ticket.id, hidden)
 
 
 def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResult) -> list[str]:
@@ -222,7 +225,7 @@ def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResu
     with rt.store.transaction():
         existing = rt.store.ticket_for_fiche(row, 0)
         if existing:
-            return [existing["ref"]]
+            return [existing.ref]
         ref, seq = new_reference(rt, now.year)
         ticket_id = rt.store.insert_ticket(
             {
@@ -231,7 +234,7 @@ def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResu
                 "ref": ref,
                 "year": now.year,
                 "seq": seq,
-                "status": "invalid",
+                "status": TicketStatus.INVALID,
                 "message_row": row,
                 "fiche_index": 0,
                 "created_at": now.isoformat(),
@@ -244,27 +247,27 @@ def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResu
 
 
 def reject_again(
-    rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], result: InvalidResult
+    rt: Runtime, info: MessageInfo, row: int, ticket: Ticket, result: InvalidResult
 ) -> None:
     """Record the problems on the ticket and tell its reporter, in French, how to fix them.
 
     The reporter is the address the first answer went to (the sender's). The answer carries
     a token made for that address: only a reply to it, from it, completes the fiche."""
     errors = [{**e.model_dump(), "label": LABELS.get(e.field, e.field)} for e in result.errors]
-    rt.store.update_ticket(ticket["id"], errors=errors, updated_at=rt.now_iso())
+    rt.store.update_ticket(ticket.id, errors=errors, updated_at=rt.now_iso())
     rt.store.add_event(
         at=rt.now_iso(),
         actor=info.sender or "unknown",
         kind="ticket_invalid",
-        ticket_id=ticket["id"],
+        ticket_id=ticket.id,
         message_row=row,
         errors=[e["field"] for e in errors],
     )
-    reporter = ticket.get("reporter_email")
+    reporter = ticket.reporter_email
     if not reporter:
         return
     hidden = hidden_fields(rt.rules, ticket, [reporter])
-    token = make_token(rt.secret, ticket["id"], reporter, COMPLETION_ROUND)
+    token = make_token(rt.secret, ticket.id, reporter, COMPLETION_ROUND)
     mail = rt.mails.make(
         "fiche-invalide",
         to=[reporter],
@@ -273,13 +276,13 @@ def reject_again(
             **mail_context(ticket, hidden),
             "errors": mask_all(errors, withheld_name(ticket, hidden)),
         },
-        ref=ticket["ref"],
-        ticket_id=ticket["id"],
+        ref=ticket.ref,
+        ticket_id=ticket.id,
         message_row=row,
         in_reply_to=info.message_id or None,
         tag=token.tag,
     )
-    queue_mail(rt, mail, ticket["id"], hidden)
+    queue_mail(rt, mail, ticket.id, hidden)
 
 
 def handle_ignored(rt: Runtime, info: MessageInfo, row: int, result: IgnoredResult) -> list[str]:

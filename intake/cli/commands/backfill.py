@@ -46,7 +46,7 @@ def backfill(folder: str, since: dt.datetime, config_path: Path | None) -> None:
     try:
         source = open_folder(settings, folder, since.date())
         try:
-            pending_before = rt.store.count("outbox", "status = 'pending'")
+            pending_before = rt.store.pending_mail_count()
             kinds: Counter[str] = Counter()
             refs: dict[str, list[str]] = {}
             bar = tqdm(total=source.count, unit="msg", desc=folder, file=sys.stderr, disable=None)
@@ -58,7 +58,7 @@ def backfill(folder: str, since: dt.datetime, config_path: Path | None) -> None:
                     bar.update(1)
         finally:
             source.close()
-        queued = rt.store.count("outbox", "status = 'pending'") - pending_before
+        queued = rt.store.pending_mail_count() - pending_before
     finally:
         rt.close()
     click.echo(f"{source.count} message(s) in {source.label} since {since.date()}")

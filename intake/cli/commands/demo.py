@@ -19,6 +19,7 @@ from intake.errors import ConfigError
 from intake.runtime import build_runtime
 from intake.sources import open_source
 from intake.sources.maildir import deliver_to_maildir
+from intake.store.records import Ticket
 from intake.worker.loop import run_once
 from outbox.senders import open_sender
 from parsers.shipped import shipped
@@ -93,15 +94,12 @@ def demo(folder: Path) -> None:
         source.close()
         rt.close()
     click.echo(
-        f"\nNext: intake --config {config} tickets show {tickets[0]['ref'] if tickets else 'REF'}"
+        f"\nNext: intake --config {config} tickets show {tickets[0].ref if tickets else 'REF'}"
     )
 
 
-def _tickets(tickets: list[dict[str, Any]]) -> str:
-    rows = [
-        (t["ref"], t["status"], t["category"] or "-", t["service_id"] or t["service"] or "-")
-        for t in tickets
-    ]
+def _tickets(tickets: list[Ticket]) -> str:
+    rows = [(t.ref, t.status, t.category or "-", t.service_id or t.service or "-") for t in tickets]
     header = f"\n{len(tickets)} ticket(s):\n\n"
     return header + table(["REFERENCE", "STATUS", "CATEGORY", "SERVICE"], rows)
 

@@ -12,6 +12,7 @@ from intake.cli.options import config_option, settings_from
 from intake.errors import IntakeError
 from intake.operations.reprocess import Reread, apply, reread
 from intake.runtime import build_runtime
+from intake.store.records import Ticket
 
 
 @click.command()
@@ -48,7 +49,7 @@ def reprocess(
         for item in items:
             click.echo(_describe(item, do_apply))
             if do_apply and item.changes:
-                apply(rt, item)
+                apply(rt.store, item, now=rt.now_iso())
     finally:
         rt.close()
     changed = sum(bool(i.changes) for i in items)
@@ -61,17 +62,15 @@ def reprocess(
     click.echo(f"\n{len(items)} ticket(s) read again: {tail}.")
 
 
-def _tickets(
-    tickets: list[dict[str, Any]], ref: str | None, since: dt.datetime | None
-) -> list[dict[str, Any]]:
+def _tickets(tickets: list[Ticket], ref: str | None, since: dt.datetime | None) -> list[Ticket]:
     if ref is not None:
-        found = [t for t in tickets if t["ref"] == ref]
+        found = [t for t in tickets if t.ref == ref]
         if not found:
             raise IntakeError(f"no ticket {ref}; see `intake tickets list`")
         return found
     assert since is not None
     day = since.date().isoformat()
-    return [t for t in tickets if (t["created_at"] or "")[:10] >= day]
+    return [t for t in tickets if (t.created_at or "")[:10] >= day]
 
 
 def _describe(item: Reread, applied: bool) -> str:

@@ -15,6 +15,7 @@ from intake.errors import ConfigError, IntakeError
 from intake.privacy.masking import mask_all
 from intake.runtime import make_parse_context
 from intake.store.database import Store
+from intake.store.records import Ticket, TicketStatus
 from parsers import classify
 from parsers.i18n import _
 from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
@@ -119,13 +120,13 @@ def explain_cmd(
     if ref is not None:
         ticket, fiche = _ticket_fiche(settings, ref)
         # Routed with the real fiche, shown without the 39 75 agent's name in any form.
-        data = mask_all(explain(fiche, loaded), ticket.get("agent_3975"))
-        data["routed_with"] = {"rule": ticket["rule_id"], "rules_version": ticket["rules_version"]}
+        data = mask_all(explain(fiche, loaded), ticket.agent_3975)
+        data["routed_with"] = {"rule": ticket.rule_id, "rules_version": ticket.rules_version}
         _show([data], loaded, as_json)
-        if not as_json and ticket["rules_version"] != loaded.version:
+        if not as_json and ticket.rules_version != loaded.version:
             click.echo(
-                f"\nnote: {ref} was routed by rule {ticket['rule_id']!r} of rules version"
-                f" {ticket['rules_version']}; the rules have changed since."
+                f"\nnote: {ref} was routed by rule {ticket.rule_id!r} of rules version"
+                f" {ticket.rules_version}; the rules have changed since."
             )
         return
     assert file is not None
@@ -155,7 +156,7 @@ def _show(items: list[dict[str, Any]], loaded: LoadedRules, as_json: bool) -> No
         click.echo(describe(data, loaded))
 
 
-def _ticket_fiche(settings: Settings, ref: str) -> tuple[dict[str, Any], Fiche]:
+def _ticket_fiche(settings: Settings, ref: str) -> tuple[Ticket, Fiche]:
     store = Store(settings.path(settings.database))
     try:
         ticket = store.ticket_by_ref(ref)
@@ -163,9 +164,10 @@ def _ticket_fiche(settings: Settings, ref: str) -> tuple[dict[str, Any], Fiche]:
         store.close()
     if ticket is None:
         raise IntakeError(f"no ticket {ref}; see `intake tickets list`")
-    if ticket["status"] == "invalid":
+    if ticket.status == TicketStatus.INVALID:
         raise IntakeError(f"{ref} is an invalid fiche: it was never routed")
-    fields = {k: ticket[k] for k in Fiche.model_fields if ticket.get(k) is not None}
+    stored = ticket.as_dict()
+    fields = {k: stored[k] for k in Fiche.model_fields if stored.get(k) is not None}
     try:
         return ticket, Fiche.model_validate(fields)
     except ValidationError as exc:

@@ -13,6 +13,8 @@ from intake.cli.tables import table
 from intake.clock import system_clock
 from intake.privacy.policy import PERSONAL_TICKET_FIELDS
 from intake.store.audit import record_export
+from intake.store.database import Store
+from intake.store.records import Ticket, TicketStatus
 
 LIST_COLUMNS = ("ref", "status", "category", "service_id", "service", "call_date", "created_at")
 MAIL_COLUMNS = (
@@ -47,9 +49,9 @@ def list_tickets(status: str | None, as_json: bool, config_path: Path | None) ->
       intake tickets list --status pending_approval
     """
     store = store_from(config_path)
-    rows = store.tickets(status=status)
+    rows = _listed(store, status)
     if as_json:
-        emit_json([{k: r.get(k) for k in LIST_COLUMNS} for r in rows])
+        emit_json([{k: r.as_dict()[k] for k in LIST_COLUMNS} for r in rows])
         return
     if not rows:
         click.echo("no tickets" + (f" with status {status}" if status else ""))
@@ -58,17 +60,20 @@ def list_tickets(status: str | None, as_json: bool, config_path: Path | None) ->
         table(
             ["REFERENCE", "STATUS", "CATEGORY", "SERVICE", "CALL DATE"],
             [
-                (
-                    r["ref"],
-                    r["status"],
-                    r["category"],
-                    r["service_id"] or r["service"] or "?",
-                    r["call_date"],
-                )
+                (r.ref, r.status, r.category, r.service_id or r.service or "?", r.call_date)
                 for r in rows
             ],
         )
     )
+
+
+def _listed(store: Store, status: str | None) -> list[Ticket]:
+    """Every ticket, or those in `status` (none for a word that is no status)."""
+    if not status:
+        return store.tickets()
+    if status not in set(TicketStatus):
+        return []
+    return store.tickets(status=TicketStatus(status))
 
 
 @tickets.command("show")
@@ -90,16 +95,17 @@ def show_ticket(ref: str, as_json: bool, config_path: Path | None) -> None:
     if ticket is None:
         click.echo(f"error: no ticket {ref}; see `intake tickets list`", err=True)
         sys.exit(1)
-    events = store.events(ticket["id"])
-    mails = [{k: m.get(k) for k in MAIL_COLUMNS} for m in store.mail_for_ticket(ticket["id"])]
-    shown = [f for f in PERSONAL_TICKET_FIELDS if ticket.get(f)]
+    fields = ticket.as_dict()
+    events = store.events(ticket.id)
+    mails = [{k: m.get(k) for k in MAIL_COLUMNS} for m in store.mail_for_ticket(ticket.id)]
+    shown = [f for f in PERSONAL_TICKET_FIELDS if fields[f]]
     if shown:
         at = system_clock().isoformat()
-        record_export(store, at=at, what="tickets show", fields=shown, ticket_ids=[ticket["id"]])
+        record_export(store, at=at, what="tickets show", fields=shown, ticket_ids=[ticket.id])
     if as_json:
-        emit_json({"ticket": ticket, "events": events, "mails": mails})
+        emit_json({"ticket": fields, "events": events, "mails": mails})
         return
-    click.echo(_describe(ticket, events, mails))
+    click.echo(_describe(fields, events, mails))
 
 
 def _describe(
