@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intake.approvals.tokens import load_secret
 from intake.clock import Clock, system_clock
+from intake.config.secret import load_secret
 from intake.config.settings import Settings
+from intake.parse_process import Classifier
 from intake.store.database import Store
-from intake.worker.parse_process import Classifier
 from outbox.deliver import Limits
 from outbox.mails import MailFactory
 from outbox.oauth import configured_token

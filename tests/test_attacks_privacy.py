@@ -21,7 +21,7 @@ from helpers import fiche_email, shipped_rules_with
 from servers import MailUser, RecordingSMTP
 
 from intake.cli.main import main
-from intake.privacy.retention import plan_purge, purge
+from intake.operations.retention import plan_purge, purge
 from intake.store.database import Store
 
 CHEF = "chef.accueil.m12@paris.fr"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import fiche_email, shipped_parse_context
 
-from intake.worker.parse_process import Classifier
+from intake.parse_process import Classifier
 from parsers import classify
 
 RAWS = [
@@ -52,7 +52,7 @@ def test_the_parse_process_dies_with_the_worker(tmp_path: Path) -> None:
         "import sys, time\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from helpers import fiche_email, shipped_parse_context\n"
-        "from intake.worker.parse_process import Classifier\n"
+        "from intake.parse_process import Classifier\n"
         "c = Classifier(1)\n"
         "c.start([fiche_email()], shipped_parse_context()).results()\n"
         "(child,) = c._pool._processes.values()\n"

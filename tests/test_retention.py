@@ -16,8 +16,8 @@ from helpers import FICHE_TEXT, fiche_email
 from servers import MailUser, RecordingSMTP
 
 from intake.cli.main import main
+from intake.operations.retention import plan_purge, purge
 from intake.privacy.policy import PERSONAL_TICKET_FIELDS
-from intake.privacy.retention import plan_purge, purge
 
 CHEF = "chef.accueil.m12@paris.fr"
 GONE = (b"Karim B.", b"sophie.martin", b"Sophie Martin", "précis".encode())

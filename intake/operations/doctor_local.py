@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from intake.approvals.tokens import SECRET_ENV
+from intake.config.secret import SECRET_ENV
 from intake.config.settings import Settings
 from intake.errors import USER_ERRORS
 from intake.mails.samples import check_templates

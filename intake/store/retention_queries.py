@@ -1,4 +1,4 @@
-"""The reads and writes of a purge (intake/privacy/retention.py says what is due and why)."""
+"""The reads and writes of a purge (intake/operations/retention.py says what is due and why)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import sqlite3
 from intake.clock import Clock
 from intake.config.settings import Settings
 from intake.errors import USER_ERRORS
-from intake.privacy.retention import outbox_folder, plan_purge, purge
+from intake.operations.retention import outbox_folder, plan_purge, purge
 from intake.reports.digest import weekly_digest
 from intake.runtime import Runtime
 from intake.store.database import Store

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from intake.approvals.replies import handle_reply
+from intake.parse_process import Pending
 from intake.runtime import Runtime
 from intake.sources.base import Source, SourceMessage
 from intake.worker.bounces import record_bounce
 from intake.worker.envelope import MessageInfo, read_info
 from intake.worker.outcomes import handle_fiches, handle_ignored, handle_invalid
-from intake.worker.parse_process import Pending
 from outbox.faults import crash_point
 from outbox.sample import Sample
 from parsers import classify

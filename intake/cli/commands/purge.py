@@ -8,7 +8,7 @@ import click
 
 from intake.cli.options import config_option, settings_from
 from intake.clock import system_clock
-from intake.privacy.retention import PurgePlan, outbox_folder, plan_purge, purge
+from intake.operations.retention import PurgePlan, outbox_folder, plan_purge, purge
 from intake.store.audit import current_user
 from intake.store.database import Store
 
