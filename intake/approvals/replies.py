@@ -22,12 +22,12 @@ from intake.approvals.rounds import record_decision, send_request
 from intake.approvals.tokens import COMPLETION_ROUND, Token, find_tokens, verify
 from intake.mails.ticket_mails import mail_context, queue_mail, template_for, withheld_name
 from intake.privacy.masking import mask_name
-from intake.privacy.policy import hidden_fields
 from intake.runtime import Runtime
 from intake.worker.envelope import MessageInfo
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
 from parsers.own import OwnText
+from rules.visibility import hidden_fields
 
 
 def handle_reply(

@@ -7,8 +7,8 @@ from typing import Any
 
 from intake.approvals.tokens import make_token
 from intake.mails.ticket_mails import enqueue_forwarding, mail_context, queue_mail, template_for
-from intake.privacy.policy import hidden_fields
 from intake.runtime import Runtime
+from rules.visibility import hidden_fields
 
 
 def open_round(

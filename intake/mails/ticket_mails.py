@@ -6,10 +6,11 @@ from typing import Any
 
 from intake.faults import crash_point
 from intake.privacy.masking import mask_all
-from intake.privacy.policy import AGENT_FIELD, hidden_fields, without_agent_name
+from intake.privacy.policy import without_agent_name
 from intake.runtime import Runtime
 from outbox.fiche_view import CATEGORY_LABELS, fiche_lines
 from parsers.model import Fiche
+from rules.visibility import AGENT_FIELD, hidden_fields
 
 
 def new_reference(rt: Runtime, year: int) -> tuple[str, int]:

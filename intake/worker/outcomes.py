@@ -17,12 +17,13 @@ from intake.mails.ticket_mails import (
     withheld_name,
 )
 from intake.privacy.masking import mask_all
-from intake.privacy.policy import hidden_fields, without_agent_name
+from intake.privacy.policy import without_agent_name
 from intake.runtime import Runtime
 from intake.worker.envelope import MessageInfo
 from outbox.fiche_view import LABELS, fiche_lines
 from parsers.model import Fiche, FicheRead, FicheResult, FieldError, IgnoredResult, InvalidResult
 from rules.engine import route
+from rules.visibility import hidden_fields
 
 
 def handle_fiches(rt: Runtime, info: MessageInfo, row: int, result: FicheResult) -> list[str]:
