@@ -1,4 +1,5 @@
-"""Why a fiche goes where it goes: every rule's hit or miss, then who receives what."""
+"""Why a fiche goes where it goes: every rule's hit or miss, then who receives what (as data:
+the CLI renders it, intake/cli/explanation.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from parsers.model import Fiche
 from rules.engine import route
 from rules.loader import LoadedRules
-from rules.visibility import hidden_fields
+from rules.mail_plan import mail_plan
 
 
 def explain(fiche: Fiche, loaded: LoadedRules) -> dict[str, Any]:
@@ -23,23 +24,18 @@ def explain(fiche: Fiche, loaded: LoadedRules) -> dict[str, Any]:
             result = "hit" if step.matched else "miss"
             trace.append({"rule": rule.id, "result": result, "why": step.why})
     templates = routing.templates
-    # The same policy as the mails themselves: the rules' redactions, and the 39 75 agent's
-    # name for the 39 75 managers and the reporter only.
-    ticket = {"reporter_email": fiche.reporter_email, "redactions": routing.redactions}
-
-    def hidden(address: str) -> list[str]:
-        return hidden_fields(loaded, ticket, [address])
-
-    mails: list[dict[str, Any]] = []
-    if fiche.reporter_email:
-        reporter = fiche.reporter_email.lower()
-        mails.append(_mail(templates["accuse-reception"], reporter, "now", hidden(reporter)))
-    if routing.approval_required:
-        for address in routing.approvers:
-            mails.append(_mail(templates["demande-validation"], address, "now", hidden(address)))
-    when = "after approval" if routing.approval_required else "now"
-    for address in routing.recipients + routing.cc:
-        mails.append(_mail(templates["transmission"], address, when, hidden(address)))
+    # The plan the worker follows, for the ticket this fiche would make.
+    ticket = {
+        "reporter_email": fiche.reporter_email,
+        "approvers": routing.approvers,
+        "recipients": routing.recipients + routing.cc,
+        "redactions": routing.redactions,
+        "templates": templates,
+    }
+    plan = mail_plan(loaded, ticket, approval_required=routing.approval_required)
+    mails = [
+        {"template": m.template, "to": m.to, "when": m.when, "hidden": m.hidden} for m in plan.mails
+    ]
     return {
         "rule": routing.rule,
         "approval_required": routing.approval_required,
@@ -56,7 +52,3 @@ def explain(fiche: Fiche, loaded: LoadedRules) -> dict[str, Any]:
         "mails": mails,
         "fiche": fiche.model_dump(mode="json"),
     }
-
-
-def _mail(template: str, to: str, when: str, hidden: list[str]) -> dict[str, Any]:
-    return {"template": template, "to": to, "when": when, "hidden": hidden}

@@ -20,13 +20,15 @@ from typing import Any
 from intake.approvals.reply_author import authenticated, author_problem
 from intake.approvals.rounds import record_decision, send_request
 from intake.approvals.tokens import COMPLETION_ROUND, Token, find_tokens, verify
-from intake.mails.ticket_mails import mail_context, queue_mail, template_for, withheld_name
-from intake.privacy.masking import mask_name
+from intake.mails import approval_request, reply_not_counted
+from intake.mails import comment as comment_mail
+from intake.mails.enqueue import queue_mail
 from intake.runtime import Runtime
 from intake.worker.envelope import MessageInfo
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
 from parsers.own import OwnText
+from rules.mail_plan import template_for, to_approver
 from rules.visibility import hidden_fields
 
 
@@ -75,14 +77,9 @@ def _relay(
         return
     hidden = hidden_fields(rt.rules, ticket, targets)
     mail = rt.mails.make(
-        template_for(ticket, "commentaire"),
+        template_for(ticket, comment_mail.TEMPLATE),
         to=targets,
-        context={
-            **mail_context(ticket, hidden),
-            # A comment may name the 39 75 agent as a fiche does.
-            "comment": mask_name(comment, withheld_name(ticket, hidden)),
-            "author": info.sender,
-        },
+        context=comment_mail.context(ticket, hidden, comment=comment, author=info.sender),
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=row,
@@ -236,12 +233,12 @@ def _decision(
         )
         if not approval["clarification_at"]:
             rt.store.update_approval(approval["id"], clarification_at=rt.now_iso())
+            question = to_approver(rt.rules, ticket, info.sender, approval_request.QUESTION)
             send_request(
                 rt,
                 ticket,
-                info.sender,
+                question,
                 round_,
-                "demande-precision",
                 message_row=row,
                 extra={"answer": result.comment or ""},
                 procedure=False,
@@ -282,23 +279,16 @@ def _is_known_colleague(rt: Runtime, address: str, ticket: dict[str, Any]) -> bo
     return address in people or rt.rules.directory.knows(address)
 
 
-#: The explanation that a reply could not count; one per ticket and day at most, so forged
-#: replies cannot fill anyone's mailbox (nor the daily cap of answers to their address).
-EXPLANATION = "reponse-non-prise-en-compte"
-
-
 def _explain(rt: Runtime, info: MessageInfo, row: int, ticket: dict[str, Any], why: str) -> None:
+    """Why the reply did not count; one per ticket and day at most, so forged replies cannot
+    fill anyone's mailbox (nor the daily cap of answers to their address)."""
     since = (rt.clock() - dt.timedelta(days=1)).isoformat()
-    if rt.store.queued_since(ticket["id"], EXPLANATION, since):
+    if rt.store.queued_since(ticket["id"], reply_not_counted.TEMPLATE, since):
         return
     mail = rt.mails.make(
-        EXPLANATION,
+        reply_not_counted.TEMPLATE,
         to=[info.sender],
-        context={
-            "ticket": {"ref": ticket["ref"], "status": ticket["status"]},
-            "reason": why,
-            "approvers": ticket["approvers"],
-        },
+        context=reply_not_counted.context(ticket, why),
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=row,

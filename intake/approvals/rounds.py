@@ -6,72 +6,60 @@ import datetime as dt
 from typing import Any
 
 from intake.approvals.tokens import make_token
-from intake.mails.ticket_mails import enqueue_forwarding, mail_context, queue_mail, template_for
+from intake.mails import approval_request, decision_notice
+from intake.mails.enqueue import queue_mail
+from intake.mails.forwarding import queue_forwarding
 from intake.runtime import Runtime
+from rules.mail_plan import PlannedMail, approval_requests, forwarding, to_approver
 from rules.visibility import hidden_fields
 
 
 def open_round(
     rt: Runtime,
     ticket: dict[str, Any],
-    approvers: list[str],
+    requests: list[PlannedMail],
     round_: int,
     *,
     message_row: int | None,
 ) -> None:
-    """Ask each approver, each with a token bound to them and to this round."""
+    """Ask each approver the plan names, each with a token bound to them and to this round."""
     now = rt.now_iso()
+    approvers = [r.to for r in requests]
     rt.store.update_ticket(ticket["id"], approval_round=round_, approvers=approvers, updated_at=now)
-    for approver in approvers:
-        rt.store.add_approval(
-            {"ticket_id": ticket["id"], "round": round_, "approver": approver, "requested_at": now}
-        )
-        send_request(
-            rt,
-            ticket,
-            approver,
-            round_,
-            template_for(ticket, "demande-validation"),
-            message_row=message_row,
-        )
+    for request in requests:
+        approval = {"ticket_id": ticket["id"], "round": round_, "approver": request.to}
+        rt.store.add_approval({**approval, "requested_at": now})
+        send_request(rt, ticket, request, round_, message_row=message_row)
 
 
 def send_request(
     rt: Runtime,
     ticket: dict[str, Any],
-    approver: str,
+    request: PlannedMail,
     round_: int,
-    template: str,
     *,
     message_row: int | None,
     extra: dict[str, Any] | None = None,
     procedure: bool = True,
 ) -> None:
-    """A request (or a reminder, or a question) that a reply from `approver` can answer.
+    """A request (or a reminder, or a question) that a reply from its approver can answer.
     A question in answer to their reply is no mail of the procedure (`procedure=False`):
     the daily cap against loops applies to it."""
-    token = make_token(rt.secret, ticket["id"], approver, round_)
-    hidden = hidden_fields(rt.rules, ticket, [approver])
-    context = {
-        **mail_context(ticket, hidden),
-        "routing": {"recipients": ticket["recipients"]},
-        "round": round_,
-        **(extra or {}),
-    }
+    token = make_token(rt.secret, ticket["id"], request.to, round_)
     mail = rt.mails.make(
-        template,
-        to=[approver],
-        context=context,
+        request.template,
+        to=[request.to],
+        context=approval_request.context(ticket, request.hidden, round_, extra),
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=message_row,
         auto_submitted="auto-generated",
         tag=token.tag,
         # The HTML alternative, where the template has one, carries the two one-click buttons.
-        html=rt.mails.renderer.has_html(template),
+        html=rt.mails.renderer.has_html(request.template),
         procedure=procedure,
     )
-    queue_mail(rt, mail, ticket["id"], hidden)
+    queue_mail(rt, mail, ticket["id"], request.hidden)
 
 
 def record_decision(
@@ -109,7 +97,7 @@ def record_decision(
     )
     ticket = rt.store.ticket(ticket["id"])
     if decision == "approve":
-        enqueue_forwarding(rt, ticket, message_row=message_row)
+        queue_forwarding(rt, ticket, forwarding(rt.rules, ticket), message_row=message_row)
         rt.store.update_ticket(ticket["id"], status="forwarded", updated_at=now)
         rt.store.add_event(
             at=now,
@@ -132,20 +120,20 @@ def _tell_reporter(
     reporter = ticket.get("reporter_email")
     if not reporter:
         return
-    template = "fiche-validee" if decision == "approve" else "fiche-refusee"
     hidden = hidden_fields(rt.rules, ticket, [reporter])
     now = rt.now_iso()
     # A transmission to an address suppressed after a delivery failure waits: say so.
     waiting = [a for a in ticket["recipients"] or [] if rt.store.suppressed(a.lower(), now)]
     mail = rt.mails.make(
-        template,
+        decision_notice.template(decision),
         to=[reporter],
-        context={
-            **mail_context(ticket, hidden),
-            "reason": reason,
-            "approver": approver,
-            "waiting": waiting if decision == "approve" else [],
-        },
+        context=decision_notice.context(
+            ticket,
+            hidden,
+            reason=reason,
+            approver=approver,
+            waiting=waiting if decision == "approve" else [],
+        ),
         ref=ticket["ref"],
         ticket_id=ticket["id"],
         message_row=message_row,
@@ -176,12 +164,14 @@ def run_deadlines(rt: Runtime) -> int:
                 hours=ticket["reminder_hours"] or 48
             ):
                 rt.store.update_approval(approval["id"], reminded_at=now.isoformat())
+                reminder = to_approver(
+                    rt.rules, ticket, approval["approver"], approval_request.REMINDER
+                )
                 send_request(
                     rt,
                     ticket,
-                    approval["approver"],
+                    reminder,
                     approval["round"],
-                    "relance-validation",
                     message_row=None,
                     extra={"requested_at": approval["requested_at"]},
                 )
@@ -212,5 +202,6 @@ def _escalate(rt: Runtime, ticket: dict[str, Any], escalate_to: list[str]) -> in
         previous=ticket["approvers"],
         to=escalate_to,
     )
-    open_round(rt, ticket, escalate_to, old_round + 1, message_row=None)
+    requests = approval_requests(rt.rules, ticket, escalate_to)
+    open_round(rt, ticket, requests, old_round + 1, message_row=None)
     return len(escalate_to)

@@ -1,0 +1,23 @@
+"""Why a reply changed nothing (reponse-non-prise-en-compte), to a colleague we know: the
+ticket's reference and state, the reason as a code the template words, and who may decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake.mails.kind import MailKind
+
+TEMPLATE = "reponse-non-prise-en-compte"
+
+
+def context(ticket: dict[str, Any], reason: str) -> dict[str, Any]:
+    return {
+        "ticket": {"ref": ticket["ref"], "status": ticket["status"]},
+        "reason": reason,
+        "approvers": ticket["approvers"],
+    }
+
+
+KIND = MailKind(
+    TEMPLATE, lambda ticket: context({**ticket, "status": "approved"}, "already_decided")
+)
