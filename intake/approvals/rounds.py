@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from intake.approvals.deadlines import Escalate, Remind, deadline_action
 from intake.approvals.tokens import make_token
 from intake.mails import approval_request, decision_notice
 from intake.mails.enqueue import queue_mail
@@ -149,42 +149,34 @@ def run_deadlines(rt: Runtime) -> int:
     with rt.store.transaction():
         for approval in rt.store.overdue_approvals(now.isoformat()):
             ticket = rt.store.ticket(approval["ticket_id"])
-            if (
-                ticket["status"] != "pending_approval"
-                or approval["round"] != ticket["approval_round"]
-            ):
-                continue
-            waited = now - dt.datetime.fromisoformat(approval["requested_at"])
-            escalate_to = [
-                a for a in (ticket.get("escalate_to") or []) if a not in ticket["approvers"]
-            ]
-            if escalate_to and waited >= dt.timedelta(hours=ticket["escalate_hours"] or 96):
-                queued += _escalate(rt, ticket, escalate_to)
-            elif not approval["reminded_at"] and waited >= dt.timedelta(
-                hours=ticket["reminder_hours"] or 48
-            ):
-                rt.store.update_approval(approval["id"], reminded_at=now.isoformat())
-                reminder = to_approver(
-                    rt.rules, ticket, approval["approver"], approval_request.REMINDER
-                )
-                send_request(
-                    rt,
-                    ticket,
-                    reminder,
-                    approval["round"],
-                    message_row=None,
-                    extra={"requested_at": approval["requested_at"]},
-                )
-                rt.store.add_event(
-                    at=now.isoformat(),
-                    actor="system",
-                    kind="reminder_sent",
-                    ticket_id=ticket["id"],
-                    to=approval["approver"],
-                    round=approval["round"],
-                )
+            action = deadline_action(ticket, approval, now)
+            if isinstance(action, Escalate):
+                queued += _escalate(rt, ticket, action.to)
+            elif isinstance(action, Remind):
+                _remind(rt, ticket, approval, now.isoformat())
                 queued += 1
     return queued
+
+
+def _remind(rt: Runtime, ticket: dict[str, Any], approval: dict[str, Any], now: str) -> None:
+    rt.store.update_approval(approval["id"], reminded_at=now)
+    reminder = to_approver(rt.rules, ticket, approval["approver"], approval_request.REMINDER)
+    send_request(
+        rt,
+        ticket,
+        reminder,
+        approval["round"],
+        message_row=None,
+        extra={"requested_at": approval["requested_at"]},
+    )
+    rt.store.add_event(
+        at=now,
+        actor="system",
+        kind="reminder_sent",
+        ticket_id=ticket["id"],
+        to=approval["approver"],
+        round=approval["round"],
+    )
 
 
 def _escalate(rt: Runtime, ticket: dict[str, Any], escalate_to: list[str]) -> int:
