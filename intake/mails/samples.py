@@ -85,7 +85,7 @@ def _check_one(renderer: Renderer, name: str, kind: str, filename: str) -> Templ
     except ConfigError as exc:
         cause = exc.__cause__
         if isinstance(cause, UndefinedError) and not known:
-            # A template of a kind this module has no sample for (a new mail): syntax only.
+            # A template of no kind in registry.py (a rule's own, the digest): syntax only.
             return _syntax(renderer, name, filename)
         return TemplateCheck(filename, str(exc))
     except (TemplateError, TypeError, ValueError) as exc:
