@@ -1,13 +1,12 @@
-"""Replies to our mails: an approver's decision, a corrected fiche, or a comment on the ticket.
+"""Replies to our mails, acted on: an approver's decision, a corrected fiche, or a comment.
 
 A reply is read again knowing the mails we sent for its ticket (their bytes are in the
 outbox): any line of them it quotes, whatever marks it, is our text and never the answer.
-Only an approver named for the ticket's current round, replying with the token we made for
-them, can decide; only the reporter of an incomplete fiche, replying with the token of our
-« fiche incomplète » answer, can complete it. Either needs a From naming one address beyond
-doubt (intake/approvals/reply_author.py). Anything else changes nothing: it is recorded, and a
-colleague we know gets a polite explanation, at most one per ticket and day (a stranger gets
-nothing, so forged mail cannot make us write to anyone, nor fill anyone's mailbox).
+What it does is decided by intake/approvals/reply_decision.py from what is gathered here;
+this module records it and queues the mails it causes. A reply that changes nothing is
+recorded, and a colleague we know gets a polite explanation, at most one per ticket and day
+(a stranger gets nothing, so forged mail cannot make us write to anyone, nor fill anyone's
+mailbox).
 """
 
 from __future__ import annotations
@@ -17,18 +16,28 @@ import datetime as dt
 import re
 from typing import Any
 
-from intake.approvals.reply_author import authenticated, author_problem
+from intake.approvals.reply_decision import (
+    Comment,
+    Completion,
+    CompletionRefused,
+    Decided,
+    DecisionRefused,
+    Outcome,
+    Unclear,
+    decide_reply,
+)
 from intake.approvals.rounds import record_decision, send_request
-from intake.approvals.tokens import COMPLETION_ROUND, Token, find_tokens, verify
-from intake.mails.ticket_mails import mail_context, queue_mail, template_for, withheld_name
-from intake.privacy.masking import mask_name
-from intake.privacy.policy import hidden_fields
+from intake.mails import approval_request, reply_not_counted
+from intake.mails import comment as comment_mail
+from intake.mails.enqueue import queue_mail
 from intake.runtime import Runtime
-from intake.store.records import Ticket, TicketStatus
+from intake.store.records import Ticket
 from intake.worker.envelope import MessageInfo
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
 from parsers.own import OwnText
+from rules.mail_plan import template_for, to_approver
+from rules.visibility import hidden_fields
 
 
 def handle_reply(
@@ -41,17 +50,90 @@ def handle_reply(
     with rt.store.transaction():
         if ticket is None:
             _event(rt, info, row, None, "reply_unknown_ticket", ref=result.ref)
-        elif ticket.status == TicketStatus.INVALID:
-            _completion(rt, info, row, ticket, result, raw)
-        elif ticket.status == TicketStatus.PENDING_APPROVAL and _tries_to_decide(info, ticket):
-            _decision(rt, info, row, ticket, result)
         else:
+            outcome = decide_reply(
+                ticket,
+                result,
+                info,
+                secret=rt.secret,
+                authserv=rt.settings.require_authenticated_replies,
+                approval=_approval_of(rt, info.sender, ticket),
+                known_colleague=_is_known_colleague(rt, info.sender, ticket),
+            )
+            _act(rt, info, row, ticket, result, raw, outcome)
+        rt.store.mark_message(row, status="processed", kind="reply", processed_at=now)
+    return [result.ref] if ticket else []
+
+
+def _act(
+    rt: Runtime,
+    info: MessageInfo,
+    row: int,
+    ticket: Ticket,
+    result: ReplyResult,
+    raw: bytes,
+    outcome: Outcome,
+) -> None:
+    """Record what the decision says, and queue the mails it causes."""
+    match outcome:
+        case Comment():
             _event(
                 rt, info, row, ticket, "comment", decision=result.decision, comment=result.comment
             )
             _relay(rt, info, row, ticket, result.comment)
-        rt.store.mark_message(row, status="processed", kind="reply", processed_at=now)
-    return [result.ref] if ticket else []
+        case Completion():
+            _corrected_fiche(rt, info, row, ticket, result, raw)
+        case CompletionRefused(reason=why, problem=problem, explain=explain):
+            _event(rt, info, row, ticket, "completion_refused", reason=why, problem=problem)
+            if explain:
+                _explain(rt, info, row, ticket, why)
+        case DecisionRefused(reason=why, problem=problem, explain=explain):
+            refused = {"reason": why, "problem": problem} if problem else {"reason": why}
+            _event(rt, info, row, ticket, "decision_refused", **refused, decision=result.decision)
+            if explain:
+                _explain(rt, info, row, ticket, why)
+        case Unclear(approval=approval, ask_again=ask_again):
+            _event(
+                rt,
+                info,
+                row,
+                ticket,
+                "decision_unclear",
+                comment=result.comment,
+                why=result.decided_by,
+            )
+            if ask_again:
+                _ask_again(rt, info, row, ticket, approval, result.comment or "")
+        case Decided(approval=approval, decision=decision, reason=reason, words=words):
+            record_decision(rt, ticket, approval, decision, reason, message_row=row, words=words)
+
+
+def _approval_of(rt: Runtime, sender: str, ticket: Ticket) -> dict[str, Any] | None:
+    """The sender's approval of the ticket's current round, if they are asked in it."""
+    approvals = rt.store.approvals(ticket.id, ticket.approval_round)
+    return next((a for a in approvals if a["approver"] == sender), None)
+
+
+def _ask_again(
+    rt: Runtime,
+    info: MessageInfo,
+    row: int,
+    ticket: Ticket,
+    approval: dict[str, Any],
+    answer: str,
+) -> None:
+    """What do you decide? Once per round, to an answer that decided nothing."""
+    rt.store.update_approval(approval["id"], clarification_at=rt.now_iso())
+    question = to_approver(rt.rules, ticket, info.sender, approval_request.QUESTION)
+    send_request(
+        rt,
+        ticket,
+        question,
+        ticket.approval_round or 0,
+        message_row=row,
+        extra={"answer": answer},
+        procedure=False,
+    )
 
 
 def _read_knowing_our_mails(
@@ -76,14 +158,9 @@ def _relay(
         return
     hidden = hidden_fields(rt.rules, ticket, targets)
     mail = rt.mails.make(
-        template_for(ticket, "commentaire"),
+        template_for(ticket, comment_mail.TEMPLATE),
         to=targets,
-        context={
-            **mail_context(ticket, hidden),
-            # A comment may name the 39 75 agent as a fiche does.
-            "comment": mask_name(comment, withheld_name(ticket, hidden)),
-            "author": info.sender,
-        },
+        context=comment_mail.context(ticket, hidden, comment=comment, author=info.sender),
         ref=ticket.ref,
         ticket_id=ticket.id,
         message_row=row,
@@ -126,155 +203,6 @@ def _event(
     )
 
 
-def _ticket_tokens(info: MessageInfo, ticket: Ticket, *, completion: bool) -> list[Token]:
-    """The reply's tokens for this ticket: those of its approval rounds, or (`completion`)
-    that of our « fiche incomplète » answer."""
-    return [
-        t
-        for t in find_tokens(info.threading)
-        if t.ticket_id == ticket.id and (t.round == COMPLETION_ROUND) == completion
-    ]
-
-
-def _tries_to_decide(info: MessageInfo, ticket: Ticket) -> bool:
-    """A reply that carries an approval token or comes from an approver. An agent answering
-    "ok merci" to an acknowledgement is only commenting."""
-    return bool(
-        _ticket_tokens(info, ticket, completion=False) or info.sender in (ticket.approvers or [])
-    )
-
-
-def _completion(
-    rt: Runtime,
-    info: MessageInfo,
-    row: int,
-    ticket: Ticket,
-    result: ReplyResult,
-    raw: bytes,
-) -> None:
-    """A reply about a fiche not yet complete. Only its reporter, answering our « fiche
-    incomplète » mail, may complete it: anyone else would be sent the fiche back and could
-    route it anywhere. Their reply changes nothing and is sent nothing; a reply that only
-    claims the reporter's address gets them, at that address, how to do it."""
-    why = _not_the_reporter(rt, info, ticket)
-    if why is None:
-        _corrected_fiche(rt, info, row, ticket, result, raw)
-        return
-    _event(
-        rt,
-        info,
-        row,
-        ticket,
-        "completion_refused",
-        reason=why,
-        problem=author_problem(info.from_fields),
-    )
-    if why in ("no_token", "unauthenticated") and info.sender == ticket.reporter_email:
-        _explain(rt, info, row, ticket, why)
-
-
-def _not_the_reporter(rt: Runtime, info: MessageInfo, ticket: Ticket) -> str | None:
-    """Why this reply is not proven to come from the fiche's reporter (None when it is)."""
-    if author_problem(info.from_fields):
-        return "ambiguous_from"
-    reporter = (ticket.reporter_email or "").lower()
-    tokens = _ticket_tokens(info, ticket, completion=True)
-    if not (reporter and info.sender == reporter):
-        return "token_other_address" if tokens else "not_the_reporter"
-    if not any(verify(rt.secret, t, reporter) for t in tokens):
-        return "no_token"
-    authserv = rt.settings.require_authenticated_replies
-    if authserv and not authenticated(info.auth_results, authserv, info.sender):
-        return "unauthenticated"
-    return None
-
-
-def _decision(
-    rt: Runtime, info: MessageInfo, row: int, ticket: Ticket, result: ReplyResult
-) -> None:
-    round_ = ticket.approval_round or 0
-    tokens = _ticket_tokens(info, ticket, completion=False)
-    if problem := author_problem(info.from_fields):
-        # Who wrote it is in doubt: no decision, and nobody to explain it to.
-        _event(
-            rt,
-            info,
-            row,
-            ticket,
-            "decision_refused",
-            reason="ambiguous_from",
-            problem=problem,
-            decision=result.decision,
-        )
-        return
-    mine = [t for t in tokens if verify(rt.secret, t, info.sender)]
-    current = [t for t in mine if t.round == round_]
-    approval = next(
-        (a for a in rt.store.approvals(ticket.id, round_) if a["approver"] == info.sender), None
-    )
-    authserv = rt.settings.require_authenticated_replies
-    if current and authserv and not authenticated(info.auth_results, authserv, info.sender):
-        _event(
-            rt,
-            info,
-            row,
-            ticket,
-            "decision_refused",
-            reason="unauthenticated",
-            decision=result.decision,
-        )
-        _explain(rt, info, row, ticket, "unauthenticated")
-        return
-    if approval is None or approval["status"] != "open" or not current:
-        why = _refusal_reason(ticket, tokens, mine, approval)
-        _event(rt, info, row, ticket, "decision_refused", reason=why, decision=result.decision)
-        if _is_known_colleague(rt, info.sender, ticket):
-            _explain(rt, info, row, ticket, why)
-        return
-    if result.decision is None:
-        _event(
-            rt, info, row, ticket, "decision_unclear", comment=result.comment, why=result.decided_by
-        )
-        if not approval["clarification_at"]:
-            rt.store.update_approval(approval["id"], clarification_at=rt.now_iso())
-            send_request(
-                rt,
-                ticket,
-                info.sender,
-                round_,
-                "demande-precision",
-                message_row=row,
-                extra={"answer": result.comment or ""},
-                procedure=False,
-            )
-        return
-    record_decision(
-        rt,
-        ticket,
-        approval,
-        result.decision,
-        result.comment,
-        message_row=row,
-        words=result.decided_by,
-    )
-
-
-def _refusal_reason(
-    ticket: Ticket,
-    tokens: list[Token],
-    mine: list[Token],
-    approval: dict[str, Any] | None,
-) -> str:
-    """Why a reply could not decide, as a code the explanation template turns into French."""
-    if approval is not None and approval["status"] == "decided":
-        return "already_decided"
-    if mine and all(t.round < (ticket.approval_round or 0) for t in mine):
-        return "stale_round"
-    if tokens and not mine:
-        return "token_other_address"
-    return "no_token"
-
-
 def _is_known_colleague(rt: Runtime, address: str, ticket: Ticket) -> bool:
     if not address:
         return False
@@ -283,23 +211,16 @@ def _is_known_colleague(rt: Runtime, address: str, ticket: Ticket) -> bool:
     return address in people or rt.rules.directory.knows(address)
 
 
-#: The explanation that a reply could not count; one per ticket and day at most, so forged
-#: replies cannot fill anyone's mailbox (nor the daily cap of answers to their address).
-EXPLANATION = "reponse-non-prise-en-compte"
-
-
 def _explain(rt: Runtime, info: MessageInfo, row: int, ticket: Ticket, why: str) -> None:
+    """Why the reply did not count; one per ticket and day at most, so forged replies cannot
+    fill anyone's mailbox (nor the daily cap of answers to their address)."""
     since = (rt.clock() - dt.timedelta(days=1)).isoformat()
-    if rt.store.queued_since(ticket.id, EXPLANATION, since):
+    if rt.store.queued_since(ticket.id, reply_not_counted.TEMPLATE, since):
         return
     mail = rt.mails.make(
-        EXPLANATION,
+        reply_not_counted.TEMPLATE,
         to=[info.sender],
-        context={
-            "ticket": {"ref": ticket.ref, "status": ticket.status},
-            "reason": why,
-            "approvers": ticket.approvers,
-        },
+        context=reply_not_counted.context(ticket, why),
         ref=ticket.ref,
         ticket_id=ticket.id,
         message_row=row,

@@ -2,77 +2,65 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from intake.approvals.deadlines import Escalate, Remind, deadline_action
 from intake.approvals.tokens import make_token
-from intake.mails.ticket_mails import enqueue_forwarding, mail_context, queue_mail, template_for
-from intake.privacy.policy import hidden_fields
+from intake.mails import approval_request, decision_notice
+from intake.mails.enqueue import queue_mail
+from intake.mails.forwarding import queue_forwarding
 from intake.runtime import Runtime
 from intake.store.records import Ticket, TicketStatus
+from rules.mail_plan import PlannedMail, approval_requests, forwarding, to_approver
+from rules.visibility import hidden_fields
 
 
 def open_round(
     rt: Runtime,
     ticket: Ticket,
-    approvers: list[str],
+    requests: list[PlannedMail],
     round_: int,
     *,
     message_row: int | None,
 ) -> None:
-    """Ask each approver, each with a token bound to them and to this round."""
+    """Ask each approver the plan names, each with a token bound to them and to this round."""
     now = rt.now_iso()
+    approvers = [r.to for r in requests]
     rt.store.update_ticket(ticket.id, approval_round=round_, approvers=approvers, updated_at=now)
-    for approver in approvers:
-        rt.store.add_approval(
-            {"ticket_id": ticket.id, "round": round_, "approver": approver, "requested_at": now}
-        )
-        send_request(
-            rt,
-            ticket,
-            approver,
-            round_,
-            template_for(ticket, "demande-validation"),
-            message_row=message_row,
-        )
+    for request in requests:
+        approval = {"ticket_id": ticket.id, "round": round_, "approver": request.to}
+        rt.store.add_approval({**approval, "requested_at": now})
+        send_request(rt, ticket, request, round_, message_row=message_row)
 
 
 def send_request(
     rt: Runtime,
     ticket: Ticket,
-    approver: str,
+    request: PlannedMail,
     round_: int,
-    template: str,
     *,
     message_row: int | None,
     extra: dict[str, Any] | None = None,
     procedure: bool = True,
 ) -> None:
-    """A request (or a reminder, or a question) that a reply from `approver` can answer.
+    """A request (or a reminder, or a question) that a reply from its approver can answer.
     A question in answer to their reply is no mail of the procedure (`procedure=False`):
     the daily cap against loops applies to it."""
-    token = make_token(rt.secret, ticket.id, approver, round_)
-    hidden = hidden_fields(rt.rules, ticket, [approver])
-    context = {
-        **mail_context(ticket, hidden),
-        "routing": {"recipients": ticket.recipients},
-        "round": round_,
-        **(extra or {}),
-    }
+    token = make_token(rt.secret, ticket.id, request.to, round_)
     mail = rt.mails.make(
-        template,
-        to=[approver],
-        context=context,
+        request.template,
+        to=[request.to],
+        context=approval_request.context(ticket, request.hidden, round_, extra),
         ref=ticket.ref,
         ticket_id=ticket.id,
         message_row=message_row,
         auto_submitted="auto-generated",
         tag=token.tag,
         # The HTML alternative, where the template has one, carries the two one-click buttons.
-        html=rt.mails.renderer.has_html(template),
+        html=rt.mails.renderer.has_html(request.template),
         procedure=procedure,
     )
-    queue_mail(rt, mail, ticket.id, hidden)
+    queue_mail(rt, mail, ticket.id, request.hidden)
 
 
 def record_decision(
@@ -110,7 +98,7 @@ def record_decision(
     )
     ticket = rt.store.ticket(ticket.id)
     if decision == "approve":
-        enqueue_forwarding(rt, ticket, message_row=message_row)
+        queue_forwarding(rt, ticket, forwarding(rt.rules, ticket), message_row=message_row)
         rt.store.update_ticket(ticket.id, status=TicketStatus.FORWARDED, updated_at=now)
         rt.store.add_event(
             at=now,
@@ -133,20 +121,20 @@ def _tell_reporter(
     reporter = ticket.reporter_email
     if not reporter:
         return
-    template = "fiche-validee" if decision == "approve" else "fiche-refusee"
     hidden = hidden_fields(rt.rules, ticket, [reporter])
     now = rt.now_iso()
     # A transmission to an address suppressed after a delivery failure waits: say so.
     waiting = [a for a in ticket.recipients or [] if rt.store.suppressed(a.lower(), now)]
     mail = rt.mails.make(
-        template,
+        decision_notice.template(decision),
         to=[reporter],
-        context={
-            **mail_context(ticket, hidden),
-            "reason": reason,
-            "approver": approver,
-            "waiting": waiting if decision == "approve" else [],
-        },
+        context=decision_notice.context(
+            ticket,
+            hidden,
+            reason=reason,
+            approver=approver,
+            waiting=waiting if decision == "approve" else [],
+        ),
         ref=ticket.ref,
         ticket_id=ticket.id,
         message_row=message_row,
@@ -162,40 +150,34 @@ def run_deadlines(rt: Runtime) -> int:
     with rt.store.transaction():
         for approval in rt.store.overdue_approvals(now.isoformat()):
             ticket = rt.store.ticket(approval["ticket_id"])
-            if (
-                ticket.status != TicketStatus.PENDING_APPROVAL
-                or approval["round"] != ticket.approval_round
-            ):
-                continue
-            waited = now - dt.datetime.fromisoformat(approval["requested_at"])
-            escalate_to = [
-                a for a in (ticket.escalate_to or []) if a not in (ticket.approvers or [])
-            ]
-            if escalate_to and waited >= dt.timedelta(hours=ticket.escalate_hours or 96):
-                queued += _escalate(rt, ticket, escalate_to)
-            elif not approval["reminded_at"] and waited >= dt.timedelta(
-                hours=ticket.reminder_hours or 48
-            ):
-                rt.store.update_approval(approval["id"], reminded_at=now.isoformat())
-                send_request(
-                    rt,
-                    ticket,
-                    approval["approver"],
-                    approval["round"],
-                    "relance-validation",
-                    message_row=None,
-                    extra={"requested_at": approval["requested_at"]},
-                )
-                rt.store.add_event(
-                    at=now.isoformat(),
-                    actor="system",
-                    kind="reminder_sent",
-                    ticket_id=ticket.id,
-                    to=approval["approver"],
-                    round=approval["round"],
-                )
+            action = deadline_action(ticket, approval, now)
+            if isinstance(action, Escalate):
+                queued += _escalate(rt, ticket, action.to)
+            elif isinstance(action, Remind):
+                _remind(rt, ticket, approval, now.isoformat())
                 queued += 1
     return queued
+
+
+def _remind(rt: Runtime, ticket: Ticket, approval: dict[str, Any], now: str) -> None:
+    rt.store.update_approval(approval["id"], reminded_at=now)
+    reminder = to_approver(rt.rules, ticket, approval["approver"], approval_request.REMINDER)
+    send_request(
+        rt,
+        ticket,
+        reminder,
+        approval["round"],
+        message_row=None,
+        extra={"requested_at": approval["requested_at"]},
+    )
+    rt.store.add_event(
+        at=now,
+        actor="system",
+        kind="reminder_sent",
+        ticket_id=ticket.id,
+        to=approval["approver"],
+        round=approval["round"],
+    )
 
 
 def _escalate(rt: Runtime, ticket: Ticket, escalate_to: list[str]) -> int:
@@ -213,5 +195,6 @@ def _escalate(rt: Runtime, ticket: Ticket, escalate_to: list[str]) -> int:
         previous=ticket.approvers,
         to=escalate_to,
     )
-    open_round(rt, ticket, escalate_to, old_round + 1, message_row=None)
+    requests = approval_requests(rt.rules, ticket, escalate_to)
+    open_round(rt, ticket, requests, old_round + 1, message_row=None)
     return len(escalate_to)

@@ -9,15 +9,13 @@ from typing import Any
 
 from jinja2 import TemplateError, UndefinedError
 
-from intake.mails.ticket_mails import mail_context
+from intake.mails.context import mail_context
+from intake.mails.registry import KINDS
 from intake.store.records import Ticket, TicketStatus
 from outbox.errors import OutboxConfigError
-from outbox.fiche_view import fiche_lines
 from outbox.render import Renderer
 
 SAMPLE_SENDER = "Signalements 39 75 <signalements-3975@paris.fr>"
-#: The Reply-To of an approval request, carrying a token (see intake/approvals/tokens.py).
-SAMPLE_REPLY_ADDRESS = "signalements-3975+a1r1t0123456789abcdef0123@paris.fr"
 
 SAMPLE_TICKET = Ticket(
     id=1,
@@ -50,69 +48,16 @@ SAMPLE_TICKET = Ticket(
     updated_at="2026-03-12T16:05:00+00:00",
 )
 
-_ERRORS = [
-    {
-        "field": "call_date",
-        "label": "Date de l'appel",
-        "message": "Date de l'appel manquante : indiquez-la, par exemple 12/03/2026.",
-    }
-]
-
-#: What each mail of the worker adds to the ticket's context (see handlers, approvals, replies).
-EXTRA: dict[str, dict[str, Any]] = {
-    "accuse-reception": {
-        "routing": {"approval_required": True},
-        # As the agent wrote it ("hier", "vers 14h30"), the call time read with a warning.
-        "fiche": fiche_lines(
-            SAMPLE_TICKET.as_dict(),
-            written={"call_date": "hier", "call_time": "vers 14h30"},
-            warned=["call_time"],
-        ),
-        "warnings": [{"field": "call_time", "message": "Heure de l'appel lue sur une image."}],
-        "rejected": [],
-    },
-    "demande-validation": {
-        "routing": {"recipients": SAMPLE_TICKET.recipients},
-        "round": 1,
-        "reply_address": SAMPLE_REPLY_ADDRESS,
-    },
-    "relance-validation": {
-        "routing": {"recipients": SAMPLE_TICKET.recipients},
-        "round": 1,
-        "requested_at": "2026-03-12T16:05:00+00:00",
-        "reply_address": SAMPLE_REPLY_ADDRESS,
-    },
-    "demande-precision": {
-        "routing": {"recipients": SAMPLE_TICKET.recipients},
-        "round": 1,
-        "answer": "Je regarde et je reviens vers vous.",
-        "reply_address": SAMPLE_REPLY_ADDRESS,
-    },
-    "fiche-invalide": {"errors": _ERRORS},
-    "fiche-validee": {"reason": None, "approver": "chef.accueil.m12@paris.fr", "waiting": []},
-    "fiche-refusee": {"reason": "Doublon du signalement d'hier.", "approver": "chef@paris.fr"},
-    "transmission": {},
-    "commentaire": {
-        "comment": "L'usager a rappelé : il a pu obtenir son rendez-vous.",
-        "author": "sophie.martin@paris.fr",
-    },
-    "reponse-non-prise-en-compte": {
-        "ticket": {"ref": SAMPLE_TICKET.ref, "status": TicketStatus.APPROVED},
-        "reason": "already_decided",
-        "approvers": SAMPLE_TICKET.approvers,
-    },
-    "regles-invalides": {
-        "path": "/etc/intake/rules.yaml",
-        "version": "0123456789ab",
-        "kept_version": "ba9876543210",
-        "problems": ["rules.yaml:12:5: unknown key 'aprovers'; did you mean 'approvers'?"],
-    },
-}
+#: Template -> its kind, for the kinds of intake/mails/registry.py.
+_KINDS = {kind.template: kind for kind in KINDS}
 
 
 def sample_context(name: str) -> dict[str, Any]:
-    """The context the worker would give template `name`, for the sample fiche."""
-    return {**mail_context(SAMPLE_TICKET), **EXTRA.get(name, {}), "sender": SAMPLE_SENDER}
+    """The context the worker would give template `name`, for the sample fiche (only the
+    ticket's, for a template of no kind the registry lists)."""
+    kind = _KINDS.get(name)
+    context = kind.sample(SAMPLE_TICKET) if kind else mail_context(SAMPLE_TICKET)
+    return {**context, "sender": SAMPLE_SENDER}
 
 
 @dataclass(frozen=True)
@@ -135,7 +80,7 @@ def check_templates(folder: Path) -> list[TemplateCheck]:
 
 
 def _check_one(renderer: Renderer, name: str, kind: str, filename: str) -> TemplateCheck:
-    known = name in EXTRA
+    known = name in _KINDS
     try:
         render_html = getattr(renderer, "render_html", None)
         if kind == "html" and render_html is not None:
@@ -145,7 +90,7 @@ def _check_one(renderer: Renderer, name: str, kind: str, filename: str) -> Templ
     except OutboxConfigError as exc:
         cause = exc.__cause__
         if isinstance(cause, UndefinedError) and not known:
-            # A template of a kind this module has no sample for (a new mail): syntax only.
+            # A template of no kind in registry.py (a rule's own, the digest): syntax only.
             return _syntax(renderer, name, filename)
         return TemplateCheck(filename, str(exc))
     except (TemplateError, TypeError, ValueError) as exc:

@@ -10,11 +10,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from intake.mails.ticket_mails import fiche_record
 from intake.runtime import Runtime
 from intake.store.audit import current_user
 from intake.store.database import Store
 from intake.store.records import Ticket, TicketStatus
+from intake.worker.ticket_fields import fiche_record
 from outbox.fiche_view import LABELS
 from parsers import classify
 from parsers.model import Fiche, FicheResult, InvalidResult

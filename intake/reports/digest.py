@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.errors import IntakeError
-from intake.privacy.policy import platform_managers
 from intake.reports.stats import anonymous_tickets, compute, information_reports, week_of
 from intake.reports.topics import group_topics
 from intake.runtime import Runtime
@@ -19,6 +18,7 @@ from intake.store.records import TicketStatus
 from outbox.chart import SERIES, weekly_chart
 from outbox.fiche_view import CATEGORY_LABELS
 from parsers.directory import Directory
+from rules.visibility import platform_managers
 
 TEMPLATE = "digest-hebdo"
 WEEKS_SHOWN = 8

@@ -7,23 +7,19 @@ from typing import Any
 
 from intake.approvals.rounds import open_round
 from intake.approvals.tokens import COMPLETION_ROUND, make_token
-from intake.mails.ticket_mails import (
-    enqueue_forwarding,
-    fiche_record,
-    mail_context,
-    new_reference,
-    queue_mail,
-    template_for,
-    withheld_name,
-)
-from intake.privacy.masking import mask_all
-from intake.privacy.policy import hidden_fields, without_agent_name
+from intake.mails import acknowledgement, invalid
+from intake.mails.enqueue import queue_mail
+from intake.mails.forwarding import queue_forwarding
+from intake.privacy.policy import without_agent_name
 from intake.runtime import Runtime
 from intake.store.records import Ticket, TicketStatus
 from intake.worker.envelope import MessageInfo
-from outbox.fiche_view import LABELS, fiche_lines
+from intake.worker.ticket_fields import fiche_record, new_reference
+from outbox.fiche_view import LABELS
 from parsers.model import Fiche, FicheRead, FicheResult, FieldError, IgnoredResult, InvalidResult
 from rules.engine import route
+from rules.mail_plan import PlannedMail, mail_plan
+from rules.visibility import hidden_fields
 
 
 def handle_fiches(rt: Runtime, info: MessageInfo, row: int, result: FicheResult) -> list[str]:
@@ -111,14 +107,29 @@ def register_fiche(
         recipients=routing.recipients,
         trace=[f"{t.rule}: {'hit' if t.matched else 'miss'} ({t.why})" for t in routing.trace],
     )
-    _acknowledge(
-        rt, info, row, ticket, result, read, routing.approval_required, first=index == 0,
-        notes=notes,
+    plan = mail_plan(
+        rt.rules,
+        ticket,
+        approval_required=routing.approval_required,
+        forwarded_by=info.reply_to or None,
     )
+    if plan.acknowledgement is not None:
+        _acknowledge(
+            rt,
+            info,
+            row,
+            ticket,
+            plan.acknowledgement,
+            result,
+            read,
+            routing.approval_required,
+            first=index == 0,
+            notes=notes,
+        )
     if routing.approval_required:
-        open_round(rt, ticket, routing.approvers, 1, message_row=row)
+        open_round(rt, ticket, plan.requests, 1, message_row=row)
     else:
-        enqueue_forwarding(rt, ticket, message_row=row)
+        queue_forwarding(rt, ticket, plan.forwarding, message_row=row)
     return str(ticket.ref)
 
 
@@ -138,21 +149,6 @@ def _read(result: FicheResult, index: int) -> FicheRead:
     return FicheRead(
         written=own.written, warnings=[*own.warnings, *of_mail], read_from=own.read_from
     )
-
-
-def _as_read(
-    rt: Runtime, ticket: Ticket, read: FicheRead, hidden: list[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """The fiche lines as the agent wrote them beside what was understood, each warned line
-    marked with its warning's number; warnings about withheld fields are left out."""
-    warnings = [w.model_dump() for w in read.warnings if w.field not in hidden]
-    written = dict(read.written)
-    shown = ticket.as_dict()
-    entry = rt.rules.directory.get(ticket.service_id)
-    if entry is not None and ticket.service:
-        written["service"], shown["service"] = ticket.service, entry.name
-    lines = fiche_lines(shown, hidden, written=written, warned=[w["field"] for w in warnings])
-    return lines, warnings
 
 
 def correspondent(rt: Runtime, info: MessageInfo, fiche: Fiche) -> str | None:
@@ -182,6 +178,7 @@ def _acknowledge(
     info: MessageInfo,
     row: int,
     ticket: Ticket,
+    planned: PlannedMail,
     result: FicheResult,
     read: FicheRead,
     approval_required: bool,
@@ -189,34 +186,27 @@ def _acknowledge(
     first: bool,
     notes: list[FieldError],
 ) -> None:
-    reporter = (ticket.reporter_email or "").lower()
-    if not reporter:
-        return
-    # A fiche forwarded for a colleague the directory knows: they are its reporter, the
-    # person who forwarded it is copied.
-    cc = [info.reply_to] if info.reply_to and info.reply_to != reporter else None
-    hidden = hidden_fields(rt.rules, ticket, [reporter, *(cc or [])])
-    read = read.model_copy(update={"warnings": [*read.warnings, *notes]})
-    lines, warnings = _as_read(rt, ticket, read, hidden)
-    context = {
-        **mail_context(ticket, hidden),
-        "fiche": lines,
-        "routing": {"approval_required": approval_required},
-        "warnings": warnings,
+    entry = rt.rules.directory.get(ticket.service_id)
+    context = acknowledgement.context(
+        ticket,
+        planned.hidden,
+        read.model_copy(update={"warnings": [*read.warnings, *notes]}),
+        official_service=entry.name if entry is not None else None,
+        approval_required=approval_required,
         # Rows of the same email that could not be registered: told once, with the first.
-        "rejected": [r.model_dump() for r in result.rejected] if first else [],
-    }
+        rejected=[r.model_dump() for r in result.rejected] if first else [],
+    )
     mail = rt.mails.make(
-        template_for(ticket, "accuse-reception"),
-        to=[reporter],
-        cc=cc,
+        planned.template,
+        to=[planned.to],
+        cc=planned.cc or None,
         context=context,
         ref=ticket.ref,
         ticket_id=ticket.id,
         message_row=row,
         in_reply_to=info.message_id or None,
     )
-    queue_mail(rt, mail, ticket.id, hidden)
+    queue_mail(rt, mail, ticket.id, planned.hidden)
 
 
 def handle_invalid(rt: Runtime, info: MessageInfo, row: int, result: InvalidResult) -> list[str]:
@@ -269,13 +259,9 @@ def reject_again(
     hidden = hidden_fields(rt.rules, ticket, [reporter])
     token = make_token(rt.secret, ticket.id, reporter, COMPLETION_ROUND)
     mail = rt.mails.make(
-        "fiche-invalide",
+        invalid.TEMPLATE,
         to=[reporter],
-        # Problems may quote what was written, the agent's name included.
-        context={
-            **mail_context(ticket, hidden),
-            "errors": mask_all(errors, withheld_name(ticket, hidden)),
-        },
+        context=invalid.context(ticket, hidden, errors),
         ref=ticket.ref,
         ticket_id=ticket.id,
         message_row=row,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from intake.errors import USER_ERRORS
+from intake.mails import rules_refused
 from intake.runtime import Runtime
 from rules.reload import Refused
 
@@ -18,14 +19,11 @@ def report_refused(rt: Runtime, refused: Refused) -> None:
     problems = refused.problems.splitlines()
     try:
         mail = rt.mails.make(
-            "regles-invalides",
+            rules_refused.TEMPLATE,
             to=admins,
-            context={
-                "path": str(refused.path),
-                "version": refused.version,
-                "kept_version": rt.rules.version,
-                "problems": problems,
-            },
+            context=rules_refused.context(
+                str(refused.path), refused.version, rt.rules.version, problems
+            ),
             ref=None,
             ticket_id=None,
             message_row=None,

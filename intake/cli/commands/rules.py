@@ -9,6 +9,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from intake.cli.explanation import describe
 from intake.cli.options import config_option, emit_json, settings_from
 from intake.config.settings import Settings
 from intake.errors import ConfigError, IntakeError
@@ -21,7 +22,7 @@ from parsers.i18n import _
 from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
 from rules.check import check_text
 from rules.errors import RulesConfigError
-from rules.explain import describe, explain
+from rules.explain import explain
 from rules.loader import LoadedRules, cannot_read, load_rules, not_utf8
 
 
