@@ -27,7 +27,7 @@ class Runtime:
     store: Store
     rules: LoadedRules
     mails: MailFactory
-    #: Key of the approval tokens (see intake/approvals/tokens.py).
+    #: Key of the approval tokens (see intake/tickets/tokens.py).
     secret: bytes
     clock: Clock = field(default=system_clock)
     #: Parses batches of messages, in a child process when `parse_processes` asks for one.

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from intake.approvals.deadlines import Escalate, Remind, deadline_action
-from intake.approvals.reply_decision import (
+from intake.sources.envelope import MessageInfo
+from intake.store.records import Ticket, TicketStatus
+from intake.tickets.deadlines import Escalate, Remind, deadline_action
+from intake.tickets.reply_decision import (
     Comment,
     Decided,
     DecisionRefused,
     Unclear,
     decide_reply,
 )
-from intake.approvals.tokens import make_token
-from intake.store.records import Ticket, TicketStatus
-from intake.worker.envelope import MessageInfo
+from intake.tickets.tokens import make_token
 from parsers.model import ReplyResult
 
 SECRET = b"0123456789abcdef0123456789abcdef"
@@ -113,6 +113,5 @@ def test_a_round_is_reminded_then_escalated() -> None:
     assert deadline_action(ticket(), reminded, T0 + dt.timedelta(hours=96)) == Escalate(
         ["file-attente-3975@paris.fr"]
     )
-    assert (
-        deadline_action(ticket(status=TicketStatus.FORWARDED), approval(), T0 + dt.timedelta(days=9)) is None
-    )
+    late = T0 + dt.timedelta(days=9)
+    assert deadline_action(ticket(status=TicketStatus.FORWARDED), approval(), late) is None

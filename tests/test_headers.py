@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from intake.worker.envelope import read_info
+from intake.sources.envelope import read_info
 
 
 def test_encoded_subject_and_addresses_are_read() -> None:

@@ -1,6 +1,6 @@
 """The key of the approval tokens: $INTAKE_SECRET, else a key file made once beside the database.
 
-Every token the procedure mails (intake/approvals/tokens.py) is an HMAC under this key, so it
+Every token the procedure mails (intake/tickets/tokens.py) is an HMAC under this key, so it
 must outlive restarts and upgrades: it is part of the deployment, like the database.
 """
 

@@ -15,7 +15,7 @@ from rules.mail_plan import APPROVAL_REQUEST
 REMINDER = "relance-validation"
 QUESTION = "demande-precision"
 
-#: The Reply-To of a request, carrying a token (see intake/approvals/tokens.py).
+#: The Reply-To of a request, carrying a token (see intake/tickets/tokens.py).
 SAMPLE_REPLY_ADDRESS = "signalements-3975+a1r1t0123456789abcdef0123@paris.fr"
 
 

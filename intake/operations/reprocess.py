@@ -14,7 +14,7 @@ from intake.runtime import Runtime
 from intake.store.audit import current_user
 from intake.store.database import Store
 from intake.store.records import Ticket, TicketStatus
-from intake.worker.ticket_fields import fiche_record
+from intake.tickets.fields import fiche_record
 from outbox.fiche_view import LABELS
 from parsers import classify
 from parsers.model import Fiche, FicheResult, InvalidResult

@@ -12,12 +12,12 @@ from types import FrameType
 
 import schedule
 
-from intake.approvals.rounds import run_deadlines
 from intake.errors import SourceError
 from intake.runtime import Runtime, loop_limits
 from intake.sources.base import Source
 from intake.store.database import Store
 from intake.store.worker_state import record_poll, record_start, record_stop
+from intake.tickets.rounds import run_deadlines
 from intake.worker.jobs import daily_purge, weekly_job
 from intake.worker.outage import Outage
 from intake.worker.pipeline import Outcome, process_source

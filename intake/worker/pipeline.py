@@ -7,13 +7,13 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from intake.approvals.replies import handle_reply
 from intake.parse_process import Pending
 from intake.runtime import Runtime
 from intake.sources.base import Source, SourceMessage
+from intake.sources.envelope import MessageInfo, read_info
+from intake.tickets.register import handle_fiches, handle_ignored, handle_invalid
+from intake.tickets.replies import handle_reply
 from intake.worker.bounces import record_bounce
-from intake.worker.envelope import MessageInfo, read_info
-from intake.worker.outcomes import handle_fiches, handle_ignored, handle_invalid
 from outbox.faults import crash_point
 from outbox.sample import Sample
 from parsers import classify

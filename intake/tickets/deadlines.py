@@ -1,7 +1,7 @@
 """What a round waiting too long calls for, decided from plain values: escalation to the
 rule's `escalate_to` after `escalate_hours`, else one reminder after `reminder_hours`, else
 nothing (the ticket moved on, or the round is not the current one). Acting on it is
-intake/approvals/rounds.py's."""
+intake/tickets/rounds.py's."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """What a reply to a ticket's mails does, decided from plain values: the ticket, the reply as
 parsed, its envelope (From, tokens, Authentication-Results), the approval it may answer, the
-key of the tokens. Nothing here reads the store or queues a mail: intake/approvals/replies.py
+key of the tokens. Nothing here reads the store or queues a mail: intake/tickets/replies.py
 gathers these values, then records and sends what the decision says.
 
 Only an approver named for the ticket's current round, replying with the token we made for
 them, can decide; only the reporter of an incomplete fiche, replying with the token of our
 « fiche incomplète » answer, can complete it. Either needs a From naming one address beyond
-doubt (intake/approvals/reply_author.py). Anything else changes nothing.
+doubt (intake/tickets/reply_author.py). Anything else changes nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from intake.approvals.reply_author import authenticated, author_problem
-from intake.approvals.tokens import COMPLETION_ROUND, Token, find_tokens, verify
+from intake.sources.envelope import MessageInfo
 from intake.store.records import Ticket, TicketStatus
-from intake.worker.envelope import MessageInfo
+from intake.tickets.reply_author import authenticated, author_problem
+from intake.tickets.tokens import COMPLETION_ROUND, Token, find_tokens, verify
 from parsers.model import ReplyResult
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.approvals.deadlines import Escalate, Remind, deadline_action
-from intake.approvals.tokens import make_token
 from intake.mails import approval_request, decision_notice
 from intake.mails.enqueue import queue_mail
 from intake.mails.forwarding import queue_forwarding
 from intake.runtime import Runtime
 from intake.store.records import Ticket, TicketStatus
+from intake.tickets.deadlines import Escalate, Remind, deadline_action
+from intake.tickets.tokens import make_token
 from rules.mail_plan import PlannedMail, approval_requests, forwarding, to_approver
 from rules.visibility import hidden_fields
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from intake.approvals.rounds import open_round
-from intake.approvals.tokens import COMPLETION_ROUND, make_token
 from intake.mails import acknowledgement, invalid
 from intake.mails.enqueue import queue_mail
 from intake.mails.forwarding import queue_forwarding
 from intake.privacy.policy import without_agent_name
 from intake.runtime import Runtime
+from intake.sources.envelope import MessageInfo
 from intake.store.records import Ticket, TicketStatus
-from intake.worker.envelope import MessageInfo
-from intake.worker.ticket_fields import fiche_record, new_reference
+from intake.tickets.fields import fiche_record, new_reference
+from intake.tickets.rounds import open_round
+from intake.tickets.tokens import COMPLETION_ROUND, make_token
 from outbox.fiche_view import LABELS
 from parsers.model import Fiche, FicheRead, FicheResult, FieldError, IgnoredResult, InvalidResult
 from rules.engine import route

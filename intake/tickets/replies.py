@@ -2,7 +2,7 @@
 
 A reply is read again knowing the mails we sent for its ticket (their bytes are in the
 outbox): any line of them it quotes, whatever marks it, is our text and never the answer.
-What it does is decided by intake/approvals/reply_decision.py from what is gathered here;
+What it does is decided by intake/tickets/reply_decision.py from what is gathered here;
 this module records it and queues the mails it causes. A reply that changes nothing is
 recorded, and a colleague we know gets a polite explanation, at most one per ticket and day
 (a stranger gets nothing, so forged mail cannot make us write to anyone, nor fill anyone's
@@ -16,7 +16,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from intake.approvals.reply_decision import (
+from intake.mails import approval_request, reply_not_counted
+from intake.mails import comment as comment_mail
+from intake.mails.enqueue import queue_mail
+from intake.runtime import Runtime
+from intake.sources.envelope import MessageInfo
+from intake.store.records import Ticket
+from intake.tickets.register import register_fiche, reject_again
+from intake.tickets.reply_decision import (
     Comment,
     Completion,
     CompletionRefused,
@@ -26,13 +33,7 @@ from intake.approvals.reply_decision import (
     Unclear,
     decide_reply,
 )
-from intake.approvals.rounds import record_decision, send_request
-from intake.mails import approval_request, reply_not_counted
-from intake.mails import comment as comment_mail
-from intake.mails.enqueue import queue_mail
-from intake.runtime import Runtime
-from intake.store.records import Ticket
-from intake.worker.envelope import MessageInfo
+from intake.tickets.rounds import record_decision, send_request
 from parsers import classify
 from parsers.model import FicheResult, InvalidResult, ReplyResult
 from parsers.own import OwnText
@@ -238,8 +239,6 @@ def _corrected_fiche(
     raw: bytes,
 ) -> None:
     """The reporter answers our "incomplete fiche" mail: read the answer as a new fiche."""
-    from intake.worker.outcomes import register_fiche, reject_again
-
     # Without a reference prefix the parser does not see a reply, only what the mail holds.
     as_new = classify(raw, dataclasses.replace(rt.parse_context, reference_prefix=""))
     if isinstance(as_new, FicheResult) and as_new.fiches:
