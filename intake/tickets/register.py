@@ -1,4 +1,5 @@
-"""Act on a classified message: each handler commits everything it causes in one transaction."""
+"""What each parse result makes: a fiche becomes a ticket, an invalid one is answered, an ignored
+message is recorded; each commits everything it causes in one transaction."""
 
 from __future__ import annotations
 
