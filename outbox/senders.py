@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import smtplib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -177,21 +178,50 @@ def _mail_options(
     return ["SMTPUTF8", "BODY=8BITMIME"] if conn.has_extn("8bitmime") else ["SMTPUTF8"]
 
 
-def open_sender(url: str, base_dir: Path, token: TokenProvider | None = None) -> Sender:
+@dataclass(frozen=True)
+class OutboxUrl:
+    """`outbox` of intake.yaml: dir://PATH, smtp://[USER@]HOST[:PORT] or smtps://..."""
+
+    scheme: str
+    #: The folder as written (dir:// only).
+    path: str
+    host: str | None
+    #: The URL's port, else the scheme's usual one.
+    port: int
+    #: Who logs in to the SMTP server, if anyone.
+    user: str | None
+
+    @property
+    def tls(self) -> bool:
+        return self.scheme == "smtps"
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def parse_outbox(url: str) -> OutboxUrl:
     parts = urlsplit(url)
-    if parts.scheme == "dir":
-        return DirSender(base_dir / unquote(parts.netloc + parts.path))
-    if parts.scheme in ("smtp", "smtps"):
-        if not parts.hostname:
+    return OutboxUrl(
+        scheme=parts.scheme,
+        path=unquote(parts.netloc + parts.path),
+        host=parts.hostname,
+        port=parts.port or (465 if parts.scheme == "smtps" else 25),
+        user=unquote(parts.username) if parts.username else None,
+    )
+
+
+def open_sender(url: str, base_dir: Path, token: TokenProvider | None = None) -> Sender:
+    outbox = parse_outbox(url)
+    if outbox.scheme == "dir":
+        return DirSender(base_dir / outbox.path)
+    if outbox.scheme in ("smtp", "smtps"):
+        if not outbox.host:
             raise OutboxConfigError(f"outbox {url!r}: no host; write smtp://host:port")
-        port = parts.port or (465 if parts.scheme == "smtps" else 25)
-        user = unquote(parts.username) if parts.username else None
-        return SmtpSender(
-            parts.hostname, port, user=user, tls=parts.scheme == "smtps", token=token
-        )
+        return SmtpSender(outbox.host, outbox.port, user=outbox.user, tls=outbox.tls, token=token)
     raise OutboxConfigError(
         f"outbox {url!r}: use smtp://host:port, smtps://host:port or dir://PATH"
     )
 
 
-__all__ = ["DirSender", "Sender", "SmtpSender", "open_sender"]
+__all__ = ["DirSender", "OutboxUrl", "Sender", "SmtpSender", "open_sender", "parse_outbox"]

@@ -8,7 +8,6 @@ import os
 import smtplib
 from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from imap_tools import BaseMailBox
 from imap_tools.errors import MailboxLoginError
@@ -26,7 +25,7 @@ from intake.sources.imap_account import (
 )
 from outbox.compose import compose, new_message_id
 from outbox.errors import OutboxConfigError
-from outbox.senders import SMTP_PASSWORD_ENV, open_sender
+from outbox.senders import SMTP_PASSWORD_ENV, open_sender, parse_outbox
 from parsers.i18n import _
 
 TIMEOUT = 10.0
@@ -190,22 +189,21 @@ def _maildir_checks(settings: Settings, path: Path) -> list[Check]:
 
 
 def outbox_check(settings: Settings) -> Check:
-    parts = urlsplit(settings.outbox)
-    if parts.scheme == "dir":
-        folder = settings.path(unquote(parts.netloc + parts.path))
+    outbox = parse_outbox(settings.outbox)
+    if outbox.scheme == "dir":
+        folder = settings.path(outbox.path)
         parent = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
         if not os.access(parent, os.W_OK):
             fix = _("impossible d'écrire dans {folder} : corrigez le réglage outbox ou les droits")
             return Check(FAIL, "smtp", fix.format(folder=folder))
         found = _("pas de SMTP : les courriels sont écrits en fichiers .eml dans {folder}")
         return Check(OK, "smtp", found.format(folder=folder))
-    tls = parts.scheme == "smtps"
-    where = f"{parts.hostname}:{parts.port or (465 if tls else 25)}"
+    where = outbox.where
     try:
-        cls = smtplib.SMTP_SSL if tls else smtplib.SMTP
-        with cls(parts.hostname or "", parts.port or (465 if tls else 25), timeout=TIMEOUT) as conn:
+        cls = smtplib.SMTP_SSL if outbox.tls else smtplib.SMTP
+        with cls(outbox.host or "", outbox.port, timeout=TIMEOUT) as conn:
             code, banner = conn.ehlo()
-            if parts.username:
+            if outbox.user:
                 password = os.environ.get(SMTP_PASSWORD_ENV)
                 if not password:
                     fix = _(
@@ -213,13 +211,13 @@ def outbox_check(settings: Settings) -> Check:
                         " fichier d'environnement"
                     )
                     return Check(
-                        FAIL, "smtp", fix.format(name=SMTP_PASSWORD_ENV, user=parts.username)
+                        FAIL, "smtp", fix.format(name=SMTP_PASSWORD_ENV, user=outbox.user)
                     )
-                conn.login(unquote(parts.username), password)
+                conn.login(outbox.user, password)
     except smtplib.SMTPAuthenticationError:
         fix = _("{where} a refusé la connexion de {user} : vérifiez {name}")
         return Check(
-            FAIL, "smtp", fix.format(where=where, user=parts.username, name=SMTP_PASSWORD_ENV)
+            FAIL, "smtp", fix.format(where=where, user=outbox.user, name=SMTP_PASSWORD_ENV)
         )
     except (OSError, smtplib.SMTPException) as exc:
         fix = _(
