@@ -13,7 +13,7 @@ from sqlite_utils.db import NotFoundError, Table
 
 from intake.errors import IntakeError
 from intake.store.migrations import migrations
-from intake.store.records import AnonymousTicket, Ticket, TicketStatus
+from intake.store.records import AnonymousTicket, SentMail, Ticket, TicketStatus
 from outbox.queue import QueuedMail
 
 Row = dict[str, Any]
@@ -250,14 +250,13 @@ class Store:
         mail's `origin` is the sender whose fiche (or invalid fiche) caused it, None for any
         other mail."""
         rows = self._select(
-            f"select o.*, {_ORIGIN} as origin from outbox o left join messages m on "
-            "m.id = o.message_row where o.id > ? and o.id <= ? and (o.status = 'sending' or "
+            f"{_MAILS} where o.id > ? and o.id <= ? and (o.status = 'sending' or "
             "(o.status in ('pending', 'held') and (o.next_attempt_at is null or "
             "o.next_attempt_at <= ?))) "
             "order by o.id limit ?",
             [after_id, up_to if up_to is not None else 2**62, now, limit],
         )
-        return [QueuedMail(**_decode_mail(r)) for r in rows]
+        return [_mail(r) for r in rows]
 
     def ticket_ref(self, ticket_id: int) -> str | None:
         row = self.db.execute("select ref from tickets where id = ?", [ticket_id]).fetchone()
@@ -326,14 +325,13 @@ class Store:
             )
         )
 
-    def mails(self, status: str | None) -> list[Row]:
-        where, args = ("status = ?", [status]) if status else (None, [])
-        rows = self._table("outbox").rows_where(where, args, order_by="id")
-        return [_decode_mail(r) for r in rows]
+    def mails(self, status: str | None) -> list[QueuedMail]:
+        where, args = ("o.status = ?", [status]) if status else ("1 = 1", [])
+        return [_mail(r) for r in self._select(f"{_MAILS} where {where} order by o.id", args)]
 
-    def mail_for_ticket(self, ticket_id: int) -> list[Row]:
-        rows = self._table("outbox").rows_where("ticket_id = ?", [ticket_id], order_by="id")
-        return [_decode_mail(r) for r in rows]
+    def mail_for_ticket(self, ticket_id: int) -> list[QueuedMail]:
+        rows = self._select(f"{_MAILS} where o.ticket_id = ? order by o.id", [ticket_id])
+        return [_mail(r) for r in rows]
 
     def update_mail(self, mail_id: int, **fields: Any) -> None:
         self._update("outbox", mail_id, fields)
@@ -352,8 +350,8 @@ class Store:
             pk="address",
         )
 
-    def sent_mails(self, message_ids: list[str]) -> list[Row]:
-        """The mails we handed over with these Message-IDs (recipients in lower case)."""
+    def sent_mails(self, message_ids: list[str]) -> list[SentMail]:
+        """The mails we handed over with these Message-IDs."""
         if not message_ids:
             return []
         rows = self._select(
@@ -361,7 +359,10 @@ class Store:
             f"message_id in ({', '.join('?' for _ in message_ids)})",
             list(message_ids),
         )
-        return [{**r, "recipients": [a.lower() for a in json.loads(r["recipients"])]} for r in rows]
+        return [
+            SentMail(**{**r, "recipients": [a.lower() for a in json.loads(r["recipients"])]})
+            for r in rows
+        ]
 
     def suppression(self, address: str, now: str) -> Row | None:
         """The suppression in force for `address`, if any."""
@@ -388,6 +389,11 @@ def _pk(value: Any) -> int:
 
 #: The sender whose fiche caused an outbox row `o` (its message `m`), else null.
 _ORIGIN = "case when m.kind in ('fiche', 'invalid') then m.sender end"
+
+#: Outbox rows `o` as QueuedMail reads them, their origin beside them.
+_MAILS = (
+    f"select o.*, {_ORIGIN} as origin from outbox o left join messages m on m.id = o.message_row"
+)
 
 _JSON_COLUMNS = (
     "errors",
@@ -423,5 +429,5 @@ def _ticket(row: Row) -> Ticket:
     return Ticket(**{**_decode(row), "status": TicketStatus(row["status"])})
 
 
-def _decode_mail(row: Row) -> Row:
-    return {**row, "recipients": json.loads(row["recipients"])}
+def _mail(row: Row) -> QueuedMail:
+    return QueuedMail(**{**row, "recipients": json.loads(row["recipients"])})

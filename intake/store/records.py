@@ -106,3 +106,14 @@ class AnonymousTicket:
     decided_at: str | None
     updated_at: str | None
     purged_at: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SentMail:
+    """A mail of the outbox handed over, as a reply or a delivery failure report quoting its
+    Message-ID finds it: only whom it went to, in lower case as addresses are compared, and
+    its ticket (the delivery's `QueuedMail` carries the recipients as written, and the bytes)."""
+
+    id: int
+    ticket_id: int | None
+    recipients: list[str]

@@ -140,7 +140,7 @@ def _ask_again(
 def _read_knowing_our_mails(
     rt: Runtime, ticket: Ticket, result: ReplyResult, raw: bytes
 ) -> ReplyResult:
-    mails = [m["raw"] for m in rt.store.mail_for_ticket(ticket.id)]
+    mails = [m.raw for m in rt.store.mail_for_ticket(ticket.id)]
     if not mails:
         return result
     own = OwnText.of_mails(mails)
@@ -181,7 +181,7 @@ def _answers_our_mail(rt: Runtime, info: MessageInfo, ticket: Ticket) -> bool:
     nobody else can know (a random part in each)."""
     ids = _MESSAGE_ID.findall(info.threading)[:_THREAD_DEPTH]
     return any(
-        m["ticket_id"] == ticket.id and info.sender in m["recipients"]
+        m.ticket_id == ticket.id and info.sender in m.recipients
         for m in rt.store.sent_mails(ids)
     )
 
