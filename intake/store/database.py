@@ -13,7 +13,14 @@ from sqlite_utils.db import NotFoundError, Table
 
 from intake.errors import IntakeError
 from intake.store.migrations import migrations
-from intake.store.records import AnonymousTicket, SentMail, Ticket, TicketStatus
+from intake.store.records import (
+    AnonymousTicket,
+    Approval,
+    ApprovalStatus,
+    SentMail,
+    Ticket,
+    TicketStatus,
+)
 from outbox.queue import QueuedMail
 
 Row = dict[str, Any]
@@ -180,15 +187,17 @@ class Store:
     # -- approvals ------------------------------------------------------------------------
 
     def add_approval(self, record: Row) -> int:
-        return self._insert("approvals", {**record, "status": "open"})
+        """A new approval, `open`."""
+        return self._insert("approvals", {**record, "status": ApprovalStatus.OPEN.value})
 
-    def approvals(self, ticket_id: int, round_: int | None = None) -> list[Row]:
+    def approvals(self, ticket_id: int, round_: int | None = None) -> list[Approval]:
         where, args = "ticket_id = ?", [ticket_id]
         if round_ is not None:
             where, args = where + " and round = ?", [ticket_id, round_]
-        return list(self._table("approvals").rows_where(where, args, order_by="id"))
+        rows = self._table("approvals").rows_where(where, args, order_by="id")
+        return [_approval(r) for r in rows]
 
-    def overdue_approvals(self, now: str, page: int = 500) -> Iterator[Row]:
+    def overdue_approvals(self, now: str, page: int = 500) -> Iterator[Approval]:
         """Open rounds of tickets still waiting that have waited at least their ticket's
         reminder or escalation delay (the caller decides which applies), a page at a time:
         after a backlog thousands wait, and each poll must neither load nor scan them all."""
@@ -201,11 +210,14 @@ class Store:
             "48), coalesce(t.escalate_hours, 96)) / 24.0) order by a.id limit ?",
             [after, now, page],
         ):
-            yield from rows
+            yield from (_approval(r) for r in rows)
             after = rows[-1]["id"]
 
-    def update_approval(self, approval_id: int, **fields: Any) -> None:
-        self._update("approvals", approval_id, fields)
+    def update_approval(
+        self, approval_id: int, *, status: ApprovalStatus | None = None, **fields: Any
+    ) -> None:
+        changes = {"status": status.value, **fields} if status is not None else fields
+        self._update("approvals", approval_id, changes)
 
     # -- audit trail --------------------------------------------------------------------
 
@@ -427,6 +439,10 @@ def _decode(row: Row) -> Row:
 
 def _ticket(row: Row) -> Ticket:
     return Ticket(**{**_decode(row), "status": TicketStatus(row["status"])})
+
+
+def _approval(row: Row) -> Approval:
+    return Approval(**{**row, "status": ApprovalStatus(row["status"])})
 
 
 def _mail(row: Row) -> QueuedMail:
