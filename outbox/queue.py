@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 
@@ -42,6 +42,13 @@ class QueuedMail:
     purpose: str
     #: The sender whose fiche (or invalid fiche) caused the mail; None for any other mail.
     origin: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as JSON and tables see it: the table's columns in their order, then `origin`."""
+        return {name: getattr(self, name) for name in _MAIL_FIELDS}
+
+
+_MAIL_FIELDS = tuple(f.name for f in fields(QueuedMail))
 
 
 class MailQueue(Protocol):

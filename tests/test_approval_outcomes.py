@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from intake.sources.envelope import MessageInfo
-from intake.store.records import Ticket, TicketStatus
+from intake.store.records import Approval, ApprovalStatus, Ticket, TicketStatus
 from intake.tickets.deadlines import Escalate, Remind, deadline_action
 from intake.tickets.reply_decision import (
     Comment,
@@ -59,17 +59,16 @@ def reply_from(sender: str, *, token_for: str | None = None) -> MessageInfo:
     )
 
 
-def approval(**fields: Any) -> dict[str, Any]:
-    return {
+def approval(**fields: Any) -> Approval:
+    values: dict[str, Any] = {
         "id": 1,
+        "ticket_id": 7,
         "round": 1,
         "approver": CHEF,
-        "status": "open",
-        "clarification_at": None,
+        "status": ApprovalStatus.OPEN,
         "requested_at": T0.isoformat(),
-        "reminded_at": None,
-        **fields,
     }
+    return Approval(**{**values, **fields})
 
 
 def decide(info: MessageInfo, result: ReplyResult, **facts: Any) -> Any:

@@ -171,7 +171,7 @@ def test_a_follow_up_from_the_agent_is_threaded_as_a_comment(h: Harness) -> None
     from email import message_from_bytes
     from email.policy import default
 
-    original = message_from_bytes(ack["raw"], policy=default)
+    original = message_from_bytes(ack.raw, policy=default)
     h.send(reply(original, sender=AGENT, body="Précision : l'usager a rappelé deux fois."))  # type: ignore[arg-type]
     assert h.rt.store.count("tickets") == 1
     events = h.rt.store.events(h.ticket(ref).id)
@@ -273,7 +273,7 @@ def test_comments_are_relayed_where_the_rules_say(
         from email import message_from_bytes
         from email.policy import default
 
-        original = message_from_bytes(ack["raw"], policy=default)
+        original = message_from_bytes(ack.raw, policy=default)
         h.send(reply(original, sender=AGENT, body="L'usager a finalement eu son rendez-vous."))  # type: ignore[arg-type]
         (relayed,) = h.new_mails()
         assert sorted(str(relayed["To"]).split(", ")) == [

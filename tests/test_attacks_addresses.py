@@ -67,7 +67,7 @@ def test_without_smtputf8_the_mail_fails_visibly_and_the_rest_goes_on(
         assert h.ticket(ref).status == "pending_approval"
         assert [r for _, rcpts, _ in plain_smtp.messages for r in rcpts] == [CHEF]
         (failed,) = h.rt.store.mails("failed")
-        assert failed["recipients"] == [ACCENTED] and "SMTPUTF8" in failed["last_error"]
+        assert failed.recipients == [ACCENTED] and "SMTPUTF8" in failed.last_error
         assert "mail_failed" in h.events(ref)
     finally:
         h.close()

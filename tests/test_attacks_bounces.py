@@ -119,13 +119,13 @@ def test_a_genuine_bounce_holds_the_mail_visibly_and_retry_sends_it(h: Harness) 
     # The decision notice to the agent waits; the transmissions go.
     assert {str(m["To"]) for m in approve(h, ref, request)} == {MANAGERS, MAIRIE}
     (held,) = h.rt.store.mails("held")
-    assert held["recipients"] == [AGENT] and "intake outbox retry" in held["last_error"]
+    assert held.recipients == [AGENT] and "intake outbox retry" in held.last_error
     status = json.loads(cli(h, "status", "--json"))
     queue = next(q for q in status["queues"] if q["name"] == "outbox held")
     assert queue["count"] == 1 and queue["see"] == "intake outbox list --status held"
     listed = cli(h, "outbox", "list", "--status", "held").splitlines()[2]
-    assert listed.startswith(f"{held['id']} ") and "held until 2026-03-19T15:00" in listed
-    cli(h, "outbox", "retry", str(held["id"]))
+    assert listed.startswith(f"{held.id} ") and "held until 2026-03-19T15:00" in listed
+    cli(h, "outbox", "retry", str(held.id))
     assert suppressions(h) == []
     h.run()
     (notice,) = h.new_mails()
@@ -152,7 +152,7 @@ def test_a_held_recipient_of_a_shared_mail_gets_it_when_the_suppression_ends(
     to_colleague = [m for m in h.new_mails() if "Accusé" in str(m["Subject"])]
     assert [str(m["To"]) for m in to_colleague] == [MAIRIE]
     (held,) = h.rt.store.mails("held")
-    assert held["recipients"] == [forwarder]
+    assert held.recipients == [forwarder]
     h.advance(days=8)
     h.run()
     (later,) = [m for m in h.new_mails() if m["To"] == MAIRIE]  # beside reminders
@@ -177,8 +177,8 @@ def test_the_agent_is_told_truthfully_which_transmission_waits(h: Harness) -> No
     assert f"La copie destinée à {MAIRIE} est en attente" in notice
     assert "et transmise" not in notice
     (held,) = h.rt.store.mails("held")
-    assert held["recipients"] == [MAIRIE]
+    assert held.recipients == [MAIRIE]
     # Without a suppression in force, the usual wording.
     mails = h.rt.store.mail_for_ticket(h.ticket(first).id)
-    first_notice = next(m for m in mails if m["template"] == "fiche-validee")
-    assert b"en attente" not in first_notice["raw"]
+    first_notice = next(m for m in mails if m.template == "fiche-validee")
+    assert b"en attente" not in first_notice.raw

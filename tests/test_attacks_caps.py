@@ -80,15 +80,15 @@ def test_mail_of_the_procedure_is_never_held_by_the_cap_per_recipient(
         assert sent.count(CHEF) == 5  # five reminders
         assert sent.count(AGENT) == 2  # the two acknowledgements held the day before
         requests = {
-            m["ticket_id"]: m
+            m.ticket_id: m
             for m in h.rt.store.mails("sent")
-            if m["template"] == "demande-validation"
+            if m.template == "demande-validation"
         }
         from email import message_from_bytes
         from email.policy import default
 
         for ref in refs:
-            request = message_from_bytes(requests[h.ticket(ref).id]["raw"], policy=default)
+            request = message_from_bytes(requests[h.ticket(ref).id].raw, policy=default)
             h.user.append(reply(request, sender=CHEF, body="Approuvé."))  # type: ignore[arg-type]
         h.run()
         sent = recipients(h)
@@ -111,15 +111,15 @@ def test_the_cap_per_sender_holds_undecided_fiches_never_what_a_decision_causes(
         # A flood's requests are the sender's word only: four of the six mails go today.
         assert len(sent) == 4 and sent.count(CHEF) == 2
         waiting = h.rt.store.mails("pending")
-        assert [m["ticket_id"] for m in waiting] == [h.ticket(refs[2]).id] * 2
+        assert [m.ticket_id for m in waiting] == [h.ticket(refs[2]).id] * 2
         from email import message_from_bytes
         from email.policy import default
 
         request = next(
             m for m in h.rt.store.mails("sent")
-            if m["template"] == "demande-validation" and m["ticket_id"] == h.ticket(refs[0]).id
+            if m.template == "demande-validation" and m.ticket_id == h.ticket(refs[0]).id
         )
-        original = message_from_bytes(request["raw"], policy=default)
+        original = message_from_bytes(request.raw, policy=default)
         h.send(reply(original, sender=CHEF, body="Approuvé."))  # type: ignore[arg-type]
         # Approved by a person: its transmissions and notice go, though the sender is capped.
         assert sorted(recipients(h)) == sorted([MANAGERS, MAIRIE, AGENT])

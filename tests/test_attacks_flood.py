@@ -103,7 +103,7 @@ def test_fiches_of_a_table_are_acknowledged_to_the_sender_only(h: Harness) -> No
     assert "ne figure pas dans" in acks[0].get_content()
     for ref in refs:
         assert h.ticket(ref).reporter_email == SENDER
-    assert not [a for a in h.rt.store.mails(None) for r in a["recipients"] if "exemple" in r]
+    assert not [a for a in h.rt.store.mails(None) for r in a.recipients if "exemple" in r]
 
 
 def test_a_sender_causes_at_most_the_daily_number_of_mails(

@@ -315,7 +315,7 @@ def test_only_a_reply_to_our_mail_from_its_recipient_is_relayed(
     try:
         ref, _ = request_of(h)
         ack_row = h.rt.store.mail_for_ticket(h.ticket(ref).id)[0]
-        ack = message_from_bytes(ack_row["raw"], policy=default)
+        ack = message_from_bytes(ack_row.raw, policy=default)
         phishing = "Urgent : reconnectez-vous sur http://paris-fr.evil.example"
         h.send(fresh(PIRATE, ref, phishing))
         h.send(fresh(AGENT, ref, phishing))  # the reporter's address, written by anyone

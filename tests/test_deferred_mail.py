@@ -50,14 +50,14 @@ def test_status_says_how_many_mails_wait_and_until_when(
     waiting = json.loads(invoke(config, "status", "--json").output)["deferred"]
     pending = Store(tmp_path / "intake.db").mails("pending")
     assert waiting["count"] == 2
-    assert waiting["until"] == max(m["next_attempt_at"] for m in pending)
+    assert waiting["until"] == max(m.next_attempt_at for m in pending)
 
 
 def test_retry_deferred_sends_them_now_with_the_same_message_id(
     tmp_path: Path, smtp_server: RecordingSMTP
 ) -> None:
     config = deferred_run(tmp_path, smtp_server)
-    ids = {m["message_id"] for m in Store(tmp_path / "intake.db").mails("pending")}
+    ids = {m.message_id for m in Store(tmp_path / "intake.db").mails("pending")}
 
     result = invoke(config, "outbox", "retry", "--deferred")
     assert result.exit_code == 0, result.output
@@ -79,7 +79,7 @@ def test_retry_deferred_leaves_the_sending_to_a_running_worker(
     assert "the running worker sends them at its next poll (within 1 s)" in result.output
     assert smtp_server.messages == []
     due = Store(tmp_path / "intake.db").mails("pending")
-    assert [m["next_attempt_at"] for m in due] == [None, None]
+    assert [m.next_attempt_at for m in due] == [None, None]
 
 
 def test_retry_takes_one_way_of_choosing_mails(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_a_bounced_address_is_not_written_to_again_for_a_while(h: Harness) -> No
     sent = [str(m["To"]) for m in h.new_mails()]
     assert AGENT not in sent and "chef.accueil.m12@paris.fr" in sent
     assert "mail_held" in h.events(second)
-    assert h.rt.store.mail_for_ticket(h.ticket(second).id)[0]["status"] == "held"
+    assert h.rt.store.mail_for_ticket(h.ticket(second).id)[0].status == "held"
     h.advance(days=8)
     (third,) = h.send(fiche_email(description="Troisième fiche")).outcomes[0].refs
     # The held acknowledgement goes once the suppression ends, with the new one.
@@ -81,7 +81,7 @@ def test_we_never_write_to_our_own_address(h: Harness) -> None:
     # The acknowledgement goes to the agent who sent the mail, never to our own address,
     # which is not even queued: an address written in a fiche is never written to.
     assert envelopes == ["chef.accueil.m12@paris.fr", AGENT]
-    queued = [r for m in h.rt.store.mails(None) for r in m["recipients"]]
+    queued = [r for m in h.rt.store.mails(None) for r in m.recipients]
     assert "signalements-3975+test@paris.fr" not in queued
     assert h.ticket(ref).reporter_email == AGENT
 

@@ -45,7 +45,7 @@ def closed_ticket_with_a_comment(h: Harness) -> str:
     from email import message_from_bytes
     from email.policy import default
 
-    original = message_from_bytes(ack["raw"], policy=default)
+    original = message_from_bytes(ack.raw, policy=default)
     h.send(reply(original, sender="sophie.martin@paris.fr", body="Merci, précis noté."))  # type: ignore[arg-type]
     assert h.ticket(ref).status == "forwarded"
     return ref
@@ -97,7 +97,7 @@ def test_purge_erases_exactly_the_personal_data(h: Harness) -> None:
     for row in erased:
         assert row[:3] == (None, None, None) and row[3]
     for mail in store.mail_for_ticket(after.id):
-        assert mail["raw"] == b"" and mail["recipients"] == [] and mail["purged_at"]
+        assert mail.raw == b"" and mail.recipients == [] and mail.purged_at
     events = store.events(after.id)
     dumped = json.dumps([{**e, "detail": e["detail"]} for e in events], ensure_ascii=False)
     assert "Karim" not in dumped and "sophie" not in dumped.lower() and "précis" not in dumped

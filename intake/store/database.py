@@ -13,7 +13,14 @@ from sqlite_utils.db import NotFoundError, Table
 
 from intake.errors import IntakeError
 from intake.store.migrations import migrations
-from intake.store.records import AnonymousTicket, Ticket, TicketStatus
+from intake.store.records import (
+    AnonymousTicket,
+    Approval,
+    ApprovalStatus,
+    SentMail,
+    Ticket,
+    TicketStatus,
+)
 from outbox.queue import QueuedMail
 
 Row = dict[str, Any]
@@ -180,15 +187,17 @@ class Store:
     # -- approvals ------------------------------------------------------------------------
 
     def add_approval(self, record: Row) -> int:
-        return self._insert("approvals", {**record, "status": "open"})
+        """A new approval, `open`."""
+        return self._insert("approvals", {**record, "status": ApprovalStatus.OPEN.value})
 
-    def approvals(self, ticket_id: int, round_: int | None = None) -> list[Row]:
+    def approvals(self, ticket_id: int, round_: int | None = None) -> list[Approval]:
         where, args = "ticket_id = ?", [ticket_id]
         if round_ is not None:
             where, args = where + " and round = ?", [ticket_id, round_]
-        return list(self._table("approvals").rows_where(where, args, order_by="id"))
+        rows = self._table("approvals").rows_where(where, args, order_by="id")
+        return [_approval(r) for r in rows]
 
-    def overdue_approvals(self, now: str, page: int = 500) -> Iterator[Row]:
+    def overdue_approvals(self, now: str, page: int = 500) -> Iterator[Approval]:
         """Open rounds of tickets still waiting that have waited at least their ticket's
         reminder or escalation delay (the caller decides which applies), a page at a time:
         after a backlog thousands wait, and each poll must neither load nor scan them all."""
@@ -201,11 +210,14 @@ class Store:
             "48), coalesce(t.escalate_hours, 96)) / 24.0) order by a.id limit ?",
             [after, now, page],
         ):
-            yield from rows
+            yield from (_approval(r) for r in rows)
             after = rows[-1]["id"]
 
-    def update_approval(self, approval_id: int, **fields: Any) -> None:
-        self._update("approvals", approval_id, fields)
+    def update_approval(
+        self, approval_id: int, *, status: ApprovalStatus | None = None, **fields: Any
+    ) -> None:
+        changes = {"status": status.value, **fields} if status is not None else fields
+        self._update("approvals", approval_id, changes)
 
     # -- audit trail --------------------------------------------------------------------
 
@@ -250,14 +262,13 @@ class Store:
         mail's `origin` is the sender whose fiche (or invalid fiche) caused it, None for any
         other mail."""
         rows = self._select(
-            f"select o.*, {_ORIGIN} as origin from outbox o left join messages m on "
-            "m.id = o.message_row where o.id > ? and o.id <= ? and (o.status = 'sending' or "
+            f"{_MAILS} where o.id > ? and o.id <= ? and (o.status = 'sending' or "
             "(o.status in ('pending', 'held') and (o.next_attempt_at is null or "
             "o.next_attempt_at <= ?))) "
             "order by o.id limit ?",
             [after_id, up_to if up_to is not None else 2**62, now, limit],
         )
-        return [QueuedMail(**_decode_mail(r)) for r in rows]
+        return [_mail(r) for r in rows]
 
     def ticket_ref(self, ticket_id: int) -> str | None:
         row = self.db.execute("select ref from tickets where id = ?", [ticket_id]).fetchone()
@@ -326,14 +337,13 @@ class Store:
             )
         )
 
-    def mails(self, status: str | None) -> list[Row]:
-        where, args = ("status = ?", [status]) if status else (None, [])
-        rows = self._table("outbox").rows_where(where, args, order_by="id")
-        return [_decode_mail(r) for r in rows]
+    def mails(self, status: str | None) -> list[QueuedMail]:
+        where, args = ("o.status = ?", [status]) if status else ("1 = 1", [])
+        return [_mail(r) for r in self._select(f"{_MAILS} where {where} order by o.id", args)]
 
-    def mail_for_ticket(self, ticket_id: int) -> list[Row]:
-        rows = self._table("outbox").rows_where("ticket_id = ?", [ticket_id], order_by="id")
-        return [_decode_mail(r) for r in rows]
+    def mail_for_ticket(self, ticket_id: int) -> list[QueuedMail]:
+        rows = self._select(f"{_MAILS} where o.ticket_id = ? order by o.id", [ticket_id])
+        return [_mail(r) for r in rows]
 
     def update_mail(self, mail_id: int, **fields: Any) -> None:
         self._update("outbox", mail_id, fields)
@@ -352,8 +362,8 @@ class Store:
             pk="address",
         )
 
-    def sent_mails(self, message_ids: list[str]) -> list[Row]:
-        """The mails we handed over with these Message-IDs (recipients in lower case)."""
+    def sent_mails(self, message_ids: list[str]) -> list[SentMail]:
+        """The mails we handed over with these Message-IDs."""
         if not message_ids:
             return []
         rows = self._select(
@@ -361,7 +371,10 @@ class Store:
             f"message_id in ({', '.join('?' for _ in message_ids)})",
             list(message_ids),
         )
-        return [{**r, "recipients": [a.lower() for a in json.loads(r["recipients"])]} for r in rows]
+        return [
+            SentMail(**{**r, "recipients": [a.lower() for a in json.loads(r["recipients"])]})
+            for r in rows
+        ]
 
     def suppression(self, address: str, now: str) -> Row | None:
         """The suppression in force for `address`, if any."""
@@ -388,6 +401,11 @@ def _pk(value: Any) -> int:
 
 #: The sender whose fiche caused an outbox row `o` (its message `m`), else null.
 _ORIGIN = "case when m.kind in ('fiche', 'invalid') then m.sender end"
+
+#: Outbox rows `o` as QueuedMail reads them, their origin beside them.
+_MAILS = (
+    f"select o.*, {_ORIGIN} as origin from outbox o left join messages m on m.id = o.message_row"
+)
 
 _JSON_COLUMNS = (
     "errors",
@@ -423,5 +441,9 @@ def _ticket(row: Row) -> Ticket:
     return Ticket(**{**_decode(row), "status": TicketStatus(row["status"])})
 
 
-def _decode_mail(row: Row) -> Row:
-    return {**row, "recipients": json.loads(row["recipients"])}
+def _approval(row: Row) -> Approval:
+    return Approval(**{**row, "status": ApprovalStatus(row["status"])})
+
+
+def _mail(row: Row) -> QueuedMail:
+    return QueuedMail(**{**row, "recipients": json.loads(row["recipients"])})

@@ -1,4 +1,5 @@
-"""The rows of the `tickets` table as typed records, and the statuses a ticket goes through.
+"""The rows of the store as typed records: tickets, their approvals (each with the statuses
+it goes through), and the sent mails a reply or a report is matched against.
 
 Records are frozen dataclasses, not pydantic models: a row comes from our own database and was
 checked when its fiche was, so reading it back needs no validation, only types a reader and
@@ -106,3 +107,44 @@ class AnonymousTicket:
     decided_at: str | None
     updated_at: str | None
     purged_at: str | None
+
+
+class ApprovalStatus(StrEnum):
+    """An approval's status, stored as its value: `open` while its approver may decide, then
+    `decided` by their answer or `superseded` (another approver of the round decided, or the
+    round was escalated)."""
+
+    OPEN = "open"
+    DECIDED = "decided"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Approval:
+    """One row of `approvals`: one approver asked in one round of a ticket."""
+
+    id: int
+    ticket_id: int
+    round: int
+    approver: str
+    status: ApprovalStatus
+    requested_at: str
+    reminded_at: str | None = None
+    #: When the approver was asked again after an answer that decided nothing.
+    clarification_at: str | None = None
+    decided_at: str | None = None
+    #: `approve` or `reject`, once decided.
+    decision: str | None = None
+    reason: str | None = None
+    purged_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SentMail:
+    """A mail of the outbox handed over, as a reply or a delivery failure report quoting its
+    Message-ID finds it: only whom it went to, in lower case as addresses are compared, and
+    its ticket (the delivery's `QueuedMail` carries the recipients as written, and the bytes)."""
+
+    id: int
+    ticket_id: int | None
+    recipients: list[str]

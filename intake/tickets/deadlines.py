@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from intake.store.records import Ticket, TicketStatus
+from intake.store.records import Approval, Ticket, TicketStatus
 
 
 @dataclass(frozen=True)
@@ -25,15 +24,15 @@ class Remind:
 
 
 def deadline_action(
-    ticket: Ticket, approval: dict[str, Any], now: dt.datetime
+    ticket: Ticket, approval: Approval, now: dt.datetime
 ) -> Escalate | Remind | None:
     """For an open approval of `ticket` that the store found overdue at `now`."""
-    if ticket.status != TicketStatus.PENDING_APPROVAL or approval["round"] != ticket.approval_round:
+    if ticket.status != TicketStatus.PENDING_APPROVAL or approval.round != ticket.approval_round:
         return None
-    waited = now - dt.datetime.fromisoformat(approval["requested_at"])
+    waited = now - dt.datetime.fromisoformat(approval.requested_at)
     escalate_to = [a for a in (ticket.escalate_to or []) if a not in (ticket.approvers or [])]
     if escalate_to and waited >= dt.timedelta(hours=ticket.escalate_hours or 96):
         return Escalate(escalate_to)
-    if not approval["reminded_at"] and waited >= dt.timedelta(hours=ticket.reminder_hours or 48):
+    if not approval.reminded_at and waited >= dt.timedelta(hours=ticket.reminder_hours or 48):
         return Remind()
     return None

@@ -21,7 +21,7 @@ from intake.mails import comment as comment_mail
 from intake.mails.enqueue import queue_mail
 from intake.runtime import Runtime
 from intake.sources.envelope import MessageInfo
-from intake.store.records import Ticket
+from intake.store.records import Approval, Ticket
 from intake.tickets.register import register_fiche, reject_again
 from intake.tickets.reply_decision import (
     Comment,
@@ -109,10 +109,10 @@ def _act(
             record_decision(rt, ticket, approval, decision, reason, message_row=row, words=words)
 
 
-def _approval_of(rt: Runtime, sender: str, ticket: Ticket) -> dict[str, Any] | None:
+def _approval_of(rt: Runtime, sender: str, ticket: Ticket) -> Approval | None:
     """The sender's approval of the ticket's current round, if they are asked in it."""
     approvals = rt.store.approvals(ticket.id, ticket.approval_round)
-    return next((a for a in approvals if a["approver"] == sender), None)
+    return next((a for a in approvals if a.approver == sender), None)
 
 
 def _ask_again(
@@ -120,11 +120,11 @@ def _ask_again(
     info: MessageInfo,
     row: int,
     ticket: Ticket,
-    approval: dict[str, Any],
+    approval: Approval,
     answer: str,
 ) -> None:
     """What do you decide? Once per round, to an answer that decided nothing."""
-    rt.store.update_approval(approval["id"], clarification_at=rt.now_iso())
+    rt.store.update_approval(approval.id, clarification_at=rt.now_iso())
     question = to_approver(rt.rules, ticket, info.sender, approval_request.QUESTION)
     send_request(
         rt,
@@ -140,7 +140,7 @@ def _ask_again(
 def _read_knowing_our_mails(
     rt: Runtime, ticket: Ticket, result: ReplyResult, raw: bytes
 ) -> ReplyResult:
-    mails = [m["raw"] for m in rt.store.mail_for_ticket(ticket.id)]
+    mails = [m.raw for m in rt.store.mail_for_ticket(ticket.id)]
     if not mails:
         return result
     own = OwnText.of_mails(mails)
@@ -181,7 +181,7 @@ def _answers_our_mail(rt: Runtime, info: MessageInfo, ticket: Ticket) -> bool:
     nobody else can know (a random part in each)."""
     ids = _MESSAGE_ID.findall(info.threading)[:_THREAD_DEPTH]
     return any(
-        m["ticket_id"] == ticket.id and info.sender in m["recipients"]
+        m.ticket_id == ticket.id and info.sender in m.recipients
         for m in rt.store.sent_mails(ids)
     )
 

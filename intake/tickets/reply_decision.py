@@ -12,10 +12,9 @@ doubt (intake/tickets/reply_author.py). Anything else changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from intake.sources.envelope import MessageInfo
-from intake.store.records import Ticket, TicketStatus
+from intake.store.records import Approval, ApprovalStatus, Ticket, TicketStatus
 from intake.tickets.reply_author import authenticated, author_problem
 from intake.tickets.tokens import COMPLETION_ROUND, Token, find_tokens, verify
 from parsers.model import ReplyResult
@@ -53,7 +52,7 @@ class DecisionRefused:
 class Unclear:
     """The approver's answer neither approves nor rejects."""
 
-    approval: dict[str, Any]
+    approval: Approval
     #: They are asked what they decide (once per round).
     ask_again: bool
 
@@ -61,7 +60,7 @@ class Unclear:
 @dataclass(frozen=True)
 class Decided:
     #: The approval this decision closes.
-    approval: dict[str, Any]
+    approval: Approval
     decision: str
     reason: str | None
     #: The words of the answer that decided, kept in the audit trail.
@@ -78,7 +77,7 @@ def decide_reply(
     *,
     secret: bytes,
     authserv: str | None,
-    approval: dict[str, Any] | None,
+    approval: Approval | None,
     known_colleague: bool,
 ) -> Outcome:
     """`approval`: the sender's approval of the ticket's current round, if any; `authserv`:
@@ -146,7 +145,7 @@ def _decision(
     info: MessageInfo,
     secret: bytes,
     authserv: str | None,
-    approval: dict[str, Any] | None,
+    approval: Approval | None,
     known_colleague: bool,
 ) -> DecisionRefused | Unclear | Decided:
     if problem := author_problem(info.from_fields):
@@ -157,11 +156,11 @@ def _decision(
     current = [t for t in mine if t.round == ticket.approval_round]
     if current and authserv and not authenticated(info.auth_results, authserv, info.sender):
         return DecisionRefused("unauthenticated", None, explain=True)
-    if approval is None or approval["status"] != "open" or not current:
+    if approval is None or approval.status != ApprovalStatus.OPEN or not current:
         why = _refusal_reason(ticket, tokens, mine, approval)
         return DecisionRefused(why, None, explain=known_colleague)
     if result.decision is None:
-        return Unclear(approval, ask_again=not approval["clarification_at"])
+        return Unclear(approval, ask_again=not approval.clarification_at)
     return Decided(approval, result.decision, result.comment, result.decided_by)
 
 
@@ -169,10 +168,10 @@ def _refusal_reason(
     ticket: Ticket,
     tokens: list[Token],
     mine: list[Token],
-    approval: dict[str, Any] | None,
+    approval: Approval | None,
 ) -> str:
     """Why a reply could not decide, as a code the explanation template turns into French."""
-    if approval is not None and approval["status"] == "decided":
+    if approval is not None and approval.status == ApprovalStatus.DECIDED:
         return "already_decided"
     if mine and all(t.round < (ticket.approval_round or 0) for t in mine):
         return "stale_round"

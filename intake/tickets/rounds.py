@@ -8,7 +8,7 @@ from intake.mails import approval_request, decision_notice
 from intake.mails.enqueue import queue_mail
 from intake.mails.forwarding import queue_forwarding
 from intake.runtime import Runtime
-from intake.store.records import Ticket, TicketStatus
+from intake.store.records import Approval, ApprovalStatus, Ticket, TicketStatus
 from intake.tickets.deadlines import Escalate, Remind, deadline_action
 from intake.tickets.tokens import make_token
 from rules.mail_plan import PlannedMail, approval_requests, forwarding, to_approver
@@ -66,7 +66,7 @@ def send_request(
 def record_decision(
     rt: Runtime,
     ticket: Ticket,
-    approval: dict[str, Any],
+    approval: Approval,
     decision: str,
     reason: str | None,
     *,
@@ -77,22 +77,26 @@ def record_decision(
     `words`: those of the answer that decided, kept in the audit trail."""
     now = rt.now_iso()
     rt.store.update_approval(
-        approval["id"], status="decided", decided_at=now, decision=decision, reason=reason
+        approval.id,
+        status=ApprovalStatus.DECIDED,
+        decided_at=now,
+        decision=decision,
+        reason=reason,
     )
     for other in rt.store.approvals(ticket.id, ticket.approval_round):
-        if other["id"] != approval["id"] and other["status"] == "open":
-            rt.store.update_approval(other["id"], status="superseded")
+        if other.id != approval.id and other.status == ApprovalStatus.OPEN:
+            rt.store.update_approval(other.id, status=ApprovalStatus.SUPERSEDED)
     status = TicketStatus.APPROVED if decision == "approve" else TicketStatus.REJECTED
     rt.store.update_ticket(
         ticket.id, status=status, decided_at=now, decision_reason=reason, updated_at=now
     )
     rt.store.add_event(
         at=now,
-        actor=approval["approver"],
+        actor=approval.approver,
         kind="approved" if decision == "approve" else "rejected",
         ticket_id=ticket.id,
         message_row=message_row,
-        round=approval["round"],
+        round=approval.round,
         reason=reason,
         words=words or [],
     )
@@ -107,7 +111,7 @@ def record_decision(
             ticket_id=ticket.id,
             recipients=ticket.recipients,
         )
-    _tell_reporter(rt, ticket, decision, reason, approval["approver"], message_row)
+    _tell_reporter(rt, ticket, decision, reason, approval.approver, message_row)
 
 
 def _tell_reporter(
@@ -149,7 +153,7 @@ def run_deadlines(rt: Runtime) -> int:
     queued = 0
     with rt.store.transaction():
         for approval in rt.store.overdue_approvals(now.isoformat()):
-            ticket = rt.store.ticket(approval["ticket_id"])
+            ticket = rt.store.ticket(approval.ticket_id)
             action = deadline_action(ticket, approval, now)
             if isinstance(action, Escalate):
                 queued += _escalate(rt, ticket, action.to)
@@ -159,24 +163,24 @@ def run_deadlines(rt: Runtime) -> int:
     return queued
 
 
-def _remind(rt: Runtime, ticket: Ticket, approval: dict[str, Any], now: str) -> None:
-    rt.store.update_approval(approval["id"], reminded_at=now)
-    reminder = to_approver(rt.rules, ticket, approval["approver"], approval_request.REMINDER)
+def _remind(rt: Runtime, ticket: Ticket, approval: Approval, now: str) -> None:
+    rt.store.update_approval(approval.id, reminded_at=now)
+    reminder = to_approver(rt.rules, ticket, approval.approver, approval_request.REMINDER)
     send_request(
         rt,
         ticket,
         reminder,
-        approval["round"],
+        approval.round,
         message_row=None,
-        extra={"requested_at": approval["requested_at"]},
+        extra={"requested_at": approval.requested_at},
     )
     rt.store.add_event(
         at=now,
         actor="system",
         kind="reminder_sent",
         ticket_id=ticket.id,
-        to=approval["approver"],
-        round=approval["round"],
+        to=approval.approver,
+        round=approval.round,
     )
 
 
@@ -184,8 +188,8 @@ def _escalate(rt: Runtime, ticket: Ticket, escalate_to: list[str]) -> int:
     now = rt.now_iso()
     old_round = ticket.approval_round or 0
     for approval in rt.store.approvals(ticket.id, old_round):
-        if approval["status"] == "open":
-            rt.store.update_approval(approval["id"], status="superseded")
+        if approval.status == ApprovalStatus.OPEN:
+            rt.store.update_approval(approval.id, status=ApprovalStatus.SUPERSEDED)
     rt.store.add_event(
         at=now,
         actor="system",

@@ -84,7 +84,7 @@ def record_bounce(rt: Runtime, row: int, raw: bytes) -> Bounce:
     ours = rt.store.sent_mails(bounce.message_ids)
     with rt.store.transaction():
         for address in bounce.failed:
-            mail = next((m for m in ours if address in m["recipients"]), None)
+            mail = next((m for m in ours if address in m.recipients), None)
             if mail is None:
                 rt.store.add_event(
                     at=now.isoformat(),
@@ -102,9 +102,9 @@ def record_bounce(rt: Runtime, row: int, raw: bytes) -> Bounce:
                 at=now.isoformat(),
                 actor="system",
                 kind="mail_bounced",
-                ticket_id=mail["ticket_id"],
+                ticket_id=mail.ticket_id,
                 message_row=row,
-                mail_id=mail["id"],
+                mail_id=mail.id,
                 address=address,
                 suppressed_until=until.isoformat(),
             )

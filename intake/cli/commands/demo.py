@@ -8,7 +8,6 @@ from email.message import EmailMessage
 from email.policy import default
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,6 +20,7 @@ from intake.sources import open_source
 from intake.sources.maildir import deliver_to_maildir
 from intake.store.records import Ticket
 from intake.worker.loop import run_once
+from outbox.queue import QueuedMail
 from outbox.senders import open_sender
 from parsers.shipped import shipped
 
@@ -104,14 +104,14 @@ def _tickets(tickets: list[Ticket]) -> str:
     return header + table(["REFERENCE", "STATUS", "CATEGORY", "SERVICE"], rows)
 
 
-def _supervisor_answer(sent: list[dict[str, Any]]) -> bytes | None:
+def _supervisor_answer(sent: list[QueuedMail]) -> bytes | None:
     """The reply a supervisor's mail client would send to the first approval request."""
-    request = next((m for m in sent if m["template"] == "demande-validation"), None)
+    request = next((m for m in sent if m.template == "demande-validation"), None)
     if request is None:
         return None
-    original = message_from_bytes(request["raw"], policy=default)
+    original = message_from_bytes(request.raw, policy=default)
     reply = EmailMessage()
-    reply["From"] = request["recipients"][0]
+    reply["From"] = request.recipients[0]
     reply["To"] = str(original["Reply-To"] or original["From"])
     reply["Subject"] = f"RE: {original['Subject']}"
     reply["Message-ID"] = make_msgid(domain="demo.paris.fr")

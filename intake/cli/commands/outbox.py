@@ -66,7 +66,7 @@ def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
     if status == "held":  # and those of before, dropped for a suppressed address
         rows += store.mails("suppressed")
     if as_json:
-        emit_json([{k: r.get(k) for k in COLUMNS} for r in rows])
+        emit_json([{k: row[k] for k in COLUMNS} for row in (r.as_dict() for r in rows)])
         return
     if not rows:
         click.echo(f"no mail with status {status}")
@@ -76,12 +76,12 @@ def list_mails(status: str, as_json: bool, config_path: Path | None) -> None:
             ["ID", "STATUS", "TEMPLATE", "TO", "ATTEMPTS", "LAST ERROR"],
             [
                 (
-                    r["id"],
-                    r["status"],
-                    r["template"],
-                    ", ".join(r["recipients"]),
-                    r["attempts"],
-                    (r["last_error"] or "")[:60],
+                    r.id,
+                    r.status,
+                    r.template,
+                    ", ".join(r.recipients),
+                    r.attempts,
+                    (r.last_error or "")[:60],
                 )
                 for r in rows
             ],
@@ -123,7 +123,7 @@ def retry(
         _send_deferred(settings_from(config_path))
         return
     store = store_from(config_path)
-    failed = {r["id"]: r for s in RETRIED for r in store.mails(s)}
+    failed = {r.id: r for s in RETRIED for r in store.mails(s)}
     wanted = list(failed) if retry_all else list(mail_ids)
     unknown = [i for i in wanted if i not in failed]
     if unknown:
@@ -137,17 +137,17 @@ def retry(
             mail = failed[mail_id]
             store.update_mail(mail_id, status="pending", attempts=0, next_attempt_at=None)
             store.add_event(
-                at=now, actor=actor, kind="mail_retry", ticket_id=mail["ticket_id"], mail_id=mail_id
+                at=now, actor=actor, kind="mail_retry", ticket_id=mail.ticket_id, mail_id=mail_id
             )
-            if mail["status"] == "failed":
+            if mail.status == "failed":
                 continue
-            for address in mail["recipients"]:
+            for address in mail.recipients:
                 if store.lift_suppression(address.lower()):
                     store.add_event(
                         at=now,
                         actor=actor,
                         kind="suppression_lifted",
-                        ticket_id=mail["ticket_id"],
+                        ticket_id=mail.ticket_id,
                         mail_id=mail_id,
                         address=address,
                     )
@@ -159,16 +159,16 @@ def _send_deferred(settings: Settings) -> None:
     store = Store(database)
     try:
         now = system_clock().isoformat()
-        waiting = [m for m in store.mails("pending") if (m["next_attempt_at"] or "") > now]
+        waiting = [m for m in store.mails("pending") if (m.next_attempt_at or "") > now]
         with store.transaction():
             for mail in waiting:
-                store.update_mail(mail["id"], next_attempt_at=None)
+                store.update_mail(mail.id, next_attempt_at=None)
                 store.add_event(
                     at=now,
                     actor=getpass.getuser(),
                     kind="mail_retry",
-                    ticket_id=mail["ticket_id"],
-                    mail_id=mail["id"],
+                    ticket_id=mail.ticket_id,
+                    mail_id=mail.id,
                 )
         click.echo(f"{len(waiting)} mail(s) waiting for a retry are due now")
         try:

@@ -97,7 +97,10 @@ def show_ticket(ref: str, as_json: bool, config_path: Path | None) -> None:
         sys.exit(1)
     fields = ticket.as_dict()
     events = store.events(ticket.id)
-    mails = [{k: m.get(k) for k in MAIL_COLUMNS} for m in store.mail_for_ticket(ticket.id)]
+    mails = [
+        {k: row[k] for k in MAIL_COLUMNS}
+        for row in (m.as_dict() for m in store.mail_for_ticket(ticket.id))
+    ]
     shown = [f for f in PERSONAL_TICKET_FIELDS if fields[f]]
     if shown:
         at = system_clock().isoformat()
