@@ -22,16 +22,24 @@ class LoadedRules:
     path: Path
 
 
-def cannot_read(path: Path, exc: OSError) -> str:
-    return _("{path} : impossible de lire les règles ({reason})").format(
-        path=path, reason=exc.strerror
-    )
+def read_rules(path: Path) -> bytes:
+    """The file's bytes, or RulesConfigError saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        message = _("{path} : impossible de lire les règles ({reason})")
+        raise RulesConfigError(message.format(path=path, reason=exc.strerror)) from exc
 
 
-def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
-    return _(
-        "{path} : ce n'est pas du texte UTF-8 (octet {byte}) ; enregistrez-le en UTF-8"
-    ).format(path=path, byte=exc.start)
+def decode_rules(path: Path, data: bytes) -> str:
+    """`data` (what `path` holds) as text, or RulesConfigError naming the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = _(
+            "{path} : ce n'est pas du texte UTF-8 (octet {byte}) ; enregistrez-le en UTF-8"
+        )
+        raise RulesConfigError(message.format(path=path, byte=exc.start)) from exc
 
 
 def version_of(data: bytes) -> str:
@@ -43,20 +51,12 @@ def load_rules(path: Path, templates: Path | None = None) -> LoadedRules:
 
     `templates`, when given, is the folder where the templates the rules name must exist.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RulesConfigError(cannot_read(path, exc)) from exc
-    return parse_rules(path, data, templates)
+    return parse_rules(path, read_rules(path), templates)
 
 
 def parse_rules(path: Path, data: bytes, templates: Path | None = None) -> LoadedRules:
     """`data` is what `path` holds (read once, so the version is the hash of what was checked)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RulesConfigError(not_utf8(path, exc)) from exc
-    result = check_text(path, text, templates)
+    result = check_text(path, decode_rules(path, data), templates)
     if result.model is None:
         raise RulesConfigError("\n".join(str(p) for p in result.problems))
     model = result.model

@@ -21,9 +21,8 @@ from parsers import classify
 from parsers.i18n import _
 from parsers.model import Fiche, FicheResult, IgnoredResult, InvalidResult
 from rules.check import check_text
-from rules.errors import RulesConfigError
 from rules.explain import explain
-from rules.loader import LoadedRules, cannot_read, load_rules, not_utf8
+from rules.loader import LoadedRules, decode_rules, load_rules, read_rules
 
 
 @click.group()
@@ -48,13 +47,7 @@ def check(file: Path | None, config_path: Path | None) -> None:
     settings = _settings(config_path, optional=file is not None)
     path = file or (settings.path(settings.rules) if settings else Path("rules.yaml"))
     templates = settings.path(settings.templates) if settings else None
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise RulesConfigError(cannot_read(path, exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise RulesConfigError(not_utf8(path, exc)) from exc
-    result = check_text(path, text, templates)
+    result = check_text(path, decode_rules(path, read_rules(path)), templates)
     if result.model is None:
         for problem in result.problems:
             click.echo(str(problem))
