@@ -15,7 +15,7 @@ from imap_tools.utils import encode_folder
 
 from intake.errors import SourceError
 from intake.sources.base import SourceMessage
-from intake.sources.imap_account import NETWORK_ERRORS, MailboxUrl, connect, login
+from intake.sources.imap_account import NETWORK_ERRORS, Credentials, MailboxUrl, connect, login
 from outbox.oauth import TokenProvider
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,10 @@ class ImapSource:
     ) -> None:
         if batch < 2:
             raise ValueError("batch must be at least 2")
-        self.host, self.port, self.user, self._password = host, port, user, password
+        self.host, self.port, self.user = host, port, user
         self.folder, self.processed_folder = folder, processed_folder
         self.quarantine_folder = quarantine_folder
-        self._token = token  # XOAUTH2 instead of the password when set
+        self._account = Credentials(password, token)  # XOAUTH2 instead of the password when set
         self.ssl, self.batch, self.timeout = ssl, batch, timeout
         self.idle = idle  # False: `wait` sleeps, even when the server offers IDLE
         self.label = f"imap{'s' if ssl else ''}://{user}@{host}:{port}/{folder}"
@@ -191,7 +191,7 @@ class ImapSource:
             self._abandon(mailbox)
             secret = (
                 "que oauth2_token_command (ou INTAKE_OAUTH2_TOKEN) donne un jeton valide"
-                if self._token is not None
+                if self._account.token is not None
                 else "le mot de passe dans la variable INTAKE_IMAP_PASSWORD"
             )
             raise SourceError(
@@ -215,9 +215,7 @@ class ImapSource:
         return mailbox
 
     def _login(self, mailbox: BaseMailBox) -> None:
-        oauth = self._token is not None
-        secret = self._token() if self._token is not None else self._password
-        login(mailbox, self.user, secret, oauth=oauth)
+        login(mailbox, self.user, self._account.secret(), oauth=self._account.token is not None)
 
     def _noop(self) -> None:
         try:
