@@ -24,6 +24,7 @@ from intake.sources.imap_account import (
     connect,
     credentials,
     login,
+    logout,
     parse_mailbox,
 )
 
@@ -102,15 +103,15 @@ def _imap(settings: Settings, folder: str, since: dt.date) -> Folder:
             raise SourceError(f"{where} refused the search of {folder!r}: {data!r}")
         uids = sorted(int(uid) for uid in data[0].split())
     except MailboxLoginError as exc:
-        _logout(mailbox)
+        logout(mailbox)
         raise SourceError(
             f"IMAP login refused for {user} on {where}: check {IMAP_PASSWORD_ENV}"
         ) from exc
     except MailboxFolderSelectError as exc:
-        _logout(mailbox)
+        logout(mailbox)
         raise SourceError(f"no folder {folder!r} for {user} on {where} (the case counts)") from exc
     except NETWORK_ERRORS as exc:
-        _logout(mailbox)
+        logout(mailbox)
         raise SourceError(f"cannot read {folder!r} on {where}: {exc}") from exc
     label = f"{url.scheme}://{user}@{where}/{folder}"
     return Folder(label, len(uids), _fetch(mailbox, uids, validity, label))
@@ -135,9 +136,4 @@ def _fetch(
             for uid in sorted(found):
                 yield SourceMessage(str(uid), found[uid], validity)
     finally:
-        _logout(mailbox)
-
-
-def _logout(mailbox: BaseMailBox) -> None:
-    with contextlib.suppress(*NETWORK_ERRORS):
-        mailbox.logout()
+        logout(mailbox)

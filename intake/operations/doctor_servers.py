@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import smtplib
@@ -21,6 +20,7 @@ from intake.sources.imap_account import (
     connect,
     credentials,
     login,
+    logout,
     parse_mailbox,
 )
 from outbox.compose import compose, new_message_id
@@ -67,8 +67,7 @@ def mailbox_checks(settings: Settings, *, create_folders: bool) -> list[Check]:
             settings, mailbox, url.user, (password, oauth), where, url.folder, create_folders
         )
     finally:
-        with contextlib.suppress(*NETWORK_ERRORS):
-            mailbox.logout()
+        logout(mailbox)
 
 
 def _imap_checks(

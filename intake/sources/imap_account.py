@@ -6,6 +6,7 @@ each says in its own words what went wrong, from the same steps.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import os
 from dataclasses import dataclass
@@ -93,3 +94,9 @@ def login(mailbox: BaseMailBox, user: str, secret: str, *, oauth: bool) -> None:
         # imaplib raises on the server's NO to AUTHENTICATE: a refused token, not a network
         # failure (imap-tools would have raised MailboxLoginError on the status it expects).
         raise MailboxLoginError(("NO", [str(exc).encode()]), "OK") from exc
+
+
+def logout(mailbox: BaseMailBox) -> None:
+    """LOGOUT when the connection still answers; a dropped one has nothing left to close."""
+    with contextlib.suppress(*NETWORK_ERRORS):
+        mailbox.logout()
